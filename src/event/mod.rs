@@ -1,0 +1,297 @@
+//! The event model: what FusionAuth sends, read lazily.
+//!
+//! A request body is `{"event": {...}}`. [`Event::parse`] reads only the
+//! envelope (type, id, tenant, ...) and keeps the raw bytes; the typed payload
+//! is built only for a handler that asks for it, so an event nobody handles
+//! costs one scan of the body.
+//!
+//! # Example
+//!
+//! ```
+//! use fusionauth_webhooks::{Event, EventType};
+//!
+//! let body = r#"{"event": {
+//!     "type": "user.delete",
+//!     "id": "e502168a-b469-45d9-a079-fd45f83e0406",
+//!     "createInstant": 1505762615056,
+//!     "user": {"id": "00000000-0000-0000-0000-000000000001", "email": "jane@example.com"}
+//! }}"#;
+//! let event = Event::parse(body.into())?;
+//! assert_eq!(event.event_type(), Some(EventType::UserDelete));
+//! assert_eq!(event.type_name(), "user.delete");
+//! assert_eq!(event.create_instant().map(|i| i.as_millis()), Some(1505762615056));
+//! # Ok::<(), fusionauth_webhooks::ParseError>(())
+//! ```
+
+mod envelope;
+mod event_type;
+mod instant;
+mod parse_error;
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use envelope::{Envelope, EventInfo, Location};
+#[allow(unused_imports)] // used by the payload enum
+pub(crate) use event_type::for_each_event_type;
+pub use event_type::{EventType, UnknownEventType};
+pub use instant::Instant;
+pub use parse_error::{ParseError, ParseErrorKind};
+pub(crate) use parse_error::{check_utf8, from_slice};
+
+/// The wire shape of a webhook body: `{"event": <event>}`.
+///
+/// Serializing an `EventRequest` of a typed payload gives exactly what
+/// FusionAuth would send for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRequest<E> {
+    /// The event.
+    pub event: E,
+}
+
+/// A typed payload: the whole `event` object of one event type.
+///
+/// Implemented by every payload struct of this crate; the router uses it to
+/// send a handler exactly the type it asks for.
+pub trait EventPayload: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The event type this payload belongs to.
+    const EVENT_TYPE: EventType;
+}
+
+/// One event, as received: the envelope read, the raw body kept.
+///
+/// Cloning is cheap (the event is shared), so several handlers can each own
+/// it. Use [`payload`](Event::payload_as) for the typed fields, or
+/// [`raw`](Event::raw) to forward the exact bytes FusionAuth sent.
+#[derive(Clone)]
+pub struct Event {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    raw: Bytes,
+    envelope: LazyEnvelope,
+    event_type: Option<EventType>,
+    application_ids: Vec<Uuid>,
+}
+
+/// The part of the envelope read before routing: cheap fields only.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LazyEnvelope {
+    #[serde(default)]
+    id: Option<Uuid>,
+    #[serde(default)]
+    create_instant: Option<Instant>,
+    #[serde(rename = "type")]
+    event_type: String,
+    #[serde(default)]
+    tenant_id: Option<Uuid>,
+    #[serde(default)]
+    linked_object_id: Option<Uuid>,
+    // Read for the application filter: login, registration and JWT events
+    // name one application, `jwt.public-key.update` and `user.action` several.
+    #[serde(default)]
+    application_id: Option<Uuid>,
+    #[serde(default)]
+    application_ids: Option<Vec<Uuid>>,
+}
+
+impl Event {
+    /// Reads the envelope of a webhook body, keeping the bytes for later.
+    ///
+    /// Fails on anything that is not `{"event": {"type": "...", ...}}` with
+    /// well-typed envelope fields; the payload's own fields are checked only
+    /// when a handler asks for them.
+    pub fn parse(raw: Bytes) -> Result<Event, ParseError> {
+        check_utf8(&raw)?;
+        let EventRequest { event: envelope } = from_slice::<EventRequest<LazyEnvelope>>(&raw)?;
+        let event_type = EventType::from_wire(&envelope.event_type);
+        let mut application_ids = envelope.application_ids.clone().unwrap_or_default();
+        application_ids.extend(envelope.application_id);
+        Ok(Event {
+            inner: Arc::new(Inner {
+                raw,
+                envelope,
+                event_type,
+                application_ids,
+            }),
+        })
+    }
+
+    /// The event's type, or `None` for a type this version does not know (its
+    /// name is still in [`type_name`](Event::type_name)).
+    pub fn event_type(&self) -> Option<EventType> {
+        self.inner.event_type
+    }
+
+    /// The `type` string exactly as sent.
+    pub fn type_name(&self) -> &str {
+        &self.inner.envelope.event_type
+    }
+
+    /// The event's id, which identifies a redelivered duplicate.
+    pub fn id(&self) -> Option<Uuid> {
+        self.inner.envelope.id
+    }
+
+    /// When FusionAuth generated the event.
+    pub fn create_instant(&self) -> Option<Instant> {
+        self.inner.envelope.create_instant
+    }
+
+    /// The tenant; `None` for system events (audit log, event log, kickstart).
+    pub fn tenant_id(&self) -> Option<Uuid> {
+        self.inner.envelope.tenant_id
+    }
+
+    /// The id of the user, group or entity the event is about (FusionAuth 1.53+).
+    pub fn linked_object_id(&self) -> Option<Uuid> {
+        self.inner.envelope.linked_object_id
+    }
+
+    /// The applications the event names in `applicationId` or
+    /// `applicationIds`; empty for events that concern no single application.
+    pub fn application_ids(&self) -> &[Uuid] {
+        &self.inner.application_ids
+    }
+
+    /// Whether FusionAuth may wait for this event's answer before committing
+    /// (false for unknown types).
+    pub fn is_transactional(&self) -> bool {
+        self.inner
+            .event_type
+            .is_some_and(EventType::is_transactional)
+    }
+
+    /// The exact bytes FusionAuth sent, for forwarding or archiving.
+    pub fn raw(&self) -> &Bytes {
+        &self.inner.raw
+    }
+
+    /// The body as an untyped JSON value: the whole `{"event": {...}}`.
+    pub fn json(&self) -> Result<serde_json::Value, ParseError> {
+        from_slice(&self.inner.raw)
+    }
+
+    /// The `event` object as payload type `P`, whatever the event's type.
+    ///
+    /// Routing a typed handler (see [`Router::on`](crate::Router::on)) checks
+    /// the type for you; call this directly for shapes shared by several types.
+    pub fn payload_as<P: DeserializeOwned>(&self) -> Result<P, ParseError> {
+        from_slice::<EventRequest<P>>(&self.inner.raw).map(|request| request.event)
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body may hold personal data: show only the envelope.
+        f.debug_struct("Event")
+            .field("type", &self.type_name())
+            .field("id", &self.id())
+            .field("tenant_id", &self.tenant_id())
+            .field("body_len", &self.inner.raw.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> Result<Event, ParseError> {
+        Event::parse(Bytes::copy_from_slice(body.as_bytes()))
+    }
+
+    #[test]
+    fn an_unknown_type_parses_with_its_name_kept() {
+        let event = parse(
+            r#"{"event":{"type":"user.teleport","id":"e502168a-b469-45d9-a079-fd45f83e0406"}}"#,
+        )
+        .unwrap();
+        assert_eq!(event.event_type(), None);
+        assert_eq!(event.type_name(), "user.teleport");
+        assert!(!event.is_transactional());
+    }
+
+    #[test]
+    fn application_ids_are_gathered_from_both_fields() {
+        let event = parse(
+            r#"{"event":{"type":"user.login.success","applicationId":"3c219e58-ed0e-4b18-ad48-f4f92793ae32"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            event.application_ids(),
+            &["3c219e58-ed0e-4b18-ad48-f4f92793ae32"
+                .parse::<Uuid>()
+                .unwrap()]
+        );
+    }
+
+    #[test]
+    fn a_missing_event_is_named() {
+        let error = parse(r#"{"evnt":{}}"#).unwrap_err();
+        assert_eq!(error.kind(), ParseErrorKind::Schema);
+        assert!(
+            error.to_string().starts_with("missing field `event`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_missing_type_is_named_with_its_path() {
+        let error =
+            parse(r#"{"event":{"id":"e502168a-b469-45d9-a079-fd45f83e0406"}}"#).unwrap_err();
+        assert!(
+            error.to_string().starts_with("missing field `event.type`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_path_but_not_the_value() {
+        let error =
+            parse(r#"{"event":{"type":"user.delete","tenantId":"secret-value"}}"#).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("`event.tenantId`"), "{message}");
+        assert!(!message.contains("secret-value"), "{message}");
+    }
+
+    #[test]
+    fn malformed_json_is_a_syntax_error() {
+        let error = parse(r#"{"event":"#).unwrap_err();
+        assert_eq!(error.kind(), ParseErrorKind::Syntax);
+        assert_eq!(error.code(), crate::codes::INVALID_JSON);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let depth = 100_000;
+        let body = format!(
+            r#"{{"event":{{"type":"test","data":{}{}}}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        // The envelope skips the field without recursing; reading it fails cleanly.
+        let event = parse(&body).unwrap();
+        let error = event.json().unwrap_err();
+        assert_eq!(error.kind(), ParseErrorKind::Syntax);
+    }
+
+    #[test]
+    fn invalid_utf8_is_rejected() {
+        let mut body = br#"{"event":{"type":"test","message":""#.to_vec();
+        body.extend_from_slice(&[0xff, 0xfe]);
+        body.extend_from_slice(br#""}}"#);
+        let error = Event::parse(Bytes::from(body)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the body is not valid UTF-8 at line 1 column 36"
+        );
+    }
+}

@@ -1,0 +1,160 @@
+//! Why a body could not be read as a FusionAuth event, told without echoing it.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+/// Why a request body is not a well-formed FusionAuth event.
+///
+/// The message names the problem and where it is (a JSON path and a line and
+/// column) but never repeats the body's content, so it is safe to send back to
+/// FusionAuth and to log.
+///
+/// ```
+/// use fusionauth_webhooks::Event;
+///
+/// let error = Event::parse(r#"{"event": {"type": "user.delete", "id": 42}}"#.into()).unwrap_err();
+/// assert_eq!(error.to_string(), "`event.id` has the wrong type or value at line 1 column 42");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    kind: ParseErrorKind,
+    path: Option<String>,
+    missing_field: bool,
+    invalid_utf8: bool,
+    line: usize,
+    column: usize,
+}
+
+/// The broad class of a [`ParseError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The body is not JSON (or is cut short, or nests deeper than 128 levels).
+    Syntax,
+    /// The body is JSON but a field is missing or of the wrong type.
+    Schema,
+}
+
+/// How long a reported path may get; keys of unknown maps come from the body.
+const MAX_PATH_CHARS: usize = 120;
+
+impl ParseError {
+    /// Whether the body was not JSON at all or did not match the event schema.
+    pub fn kind(&self) -> ParseErrorKind {
+        self.kind
+    }
+
+    /// The error code FusionAuth-style error bodies carry for this error.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            ParseErrorKind::Syntax => crate::codes::INVALID_JSON,
+            ParseErrorKind::Schema => crate::codes::INVALID_EVENT,
+        }
+    }
+
+    /// Builds the error from serde_json's, keeping only what does not echo input.
+    fn new(error: &serde_json::Error, path: Option<String>) -> ParseError {
+        let kind = if error.is_data() {
+            ParseErrorKind::Schema
+        } else {
+            ParseErrorKind::Syntax
+        };
+        // A missing field's message names only a field of our schema; every
+        // other data message ("invalid type: string \"...\"") quotes the input.
+        let missing = missing_field_name(error);
+        let missing_field = missing.is_some();
+        let path = match (path, missing) {
+            (Some(parent), Some(field)) if parent.is_empty() || parent == "." => Some(field),
+            (Some(parent), Some(field)) => Some(format!("{parent}.{field}")),
+            (path, None) => path,
+            (None, Some(field)) => Some(field),
+        }
+        .map(|path| truncate(path, MAX_PATH_CHARS));
+        ParseError {
+            kind,
+            path,
+            missing_field,
+            invalid_utf8: false,
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+}
+
+/// Checks that the body is UTF-8 as JSON requires (serde_json does not look
+/// inside strings it skips, so without this an unread field could hide bytes
+/// that no JSON parser downstream would accept).
+pub(crate) fn check_utf8(bytes: &[u8]) -> Result<(), ParseError> {
+    let error = match std::str::from_utf8(bytes) {
+        Ok(_) => return Ok(()),
+        Err(error) => error,
+    };
+    let valid = &bytes[..error.valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    Err(ParseError {
+        kind: ParseErrorKind::Syntax,
+        path: None,
+        missing_field: false,
+        invalid_utf8: true,
+        line,
+        column: valid.len() - line_start + 1,
+    })
+}
+
+fn missing_field_name(error: &serde_json::Error) -> Option<String> {
+    let message = error.to_string();
+    let rest = message.strip_prefix("missing field `")?;
+    let end = rest.find('`')?;
+    Some(rest[..end].to_owned())
+}
+
+fn truncate(mut text: String, max_chars: usize) -> String {
+    if let Some((index, _)) = text.char_indices().nth(max_chars) {
+        text.truncate(index);
+        text.push('…');
+    }
+    text
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.kind, &self.path) {
+            (ParseErrorKind::Syntax, _) if self.invalid_utf8 => {
+                f.write_str("the body is not valid UTF-8")?
+            }
+            (ParseErrorKind::Syntax, _) if self.line == 0 => f.write_str("the body is not JSON")?,
+            (ParseErrorKind::Syntax, _) => f.write_str("malformed JSON")?,
+            (ParseErrorKind::Schema, Some(path)) if self.missing_field => {
+                return write!(f, "missing field `{path}`");
+            }
+            (ParseErrorKind::Schema, Some(path)) => {
+                write!(f, "`{path}` has the wrong type or value")?
+            }
+            (ParseErrorKind::Schema, None) => f.write_str("the body is not a FusionAuth event")?,
+        }
+        if self.line > 0 {
+            write!(f, " at line {} column {}", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Deserializes `T` from JSON bytes; on failure, parses again with path
+/// tracking so the error can say where, keeping the fast path free of it.
+pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Err(tracked) => Some(tracked.path().to_string()),
+                Ok(_) => None,
+            };
+            Err(ParseError::new(&error, path.filter(|_| error.is_data())))
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Receive FusionAuth webhooks.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod codes;
+pub mod event;
+
+pub use event::{
+    Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, Location,
+    ParseError, ParseErrorKind, UnknownEventType,
+};
