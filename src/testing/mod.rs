@@ -1,0 +1,12 @@
+//! Fixtures for testing webhook handlers without a server (feature `testing`).
+//!
+//! - [`TestRequest`] builds requests as FusionAuth sends them;
+//! - [`TestClient`] drives a [`Webhook`](crate::Webhook) in process;
+//! - [`conformance`] is the status table as a suite every adapter runs.
+
+mod client;
+pub mod conformance;
+mod request;
+
+pub use client::{TestClient, TestResponse};
+pub use request::TestRequest;

@@ -1,0 +1,242 @@
+//! Configuration from environment variables, for twelve-factor deployments.
+
+use super::{ConfigError, Webhook, WebhookBuilder};
+use crate::Router;
+
+/// The expected `Authorization` header value (FusionAuth webhook, Headers tab).
+pub const ENV_API_KEY: &str = "FUSIONAUTH_WEBHOOK_API_KEY";
+/// The basic-auth username (FusionAuth webhook, Security tab).
+pub const ENV_BASIC_USER: &str = "FUSIONAUTH_WEBHOOK_BASIC_USER";
+/// The basic-auth password (FusionAuth webhook, Security tab).
+pub const ENV_BASIC_PASSWORD: &str = "FUSIONAUTH_WEBHOOK_BASIC_PASSWORD";
+/// Extra required headers: `Name=value` pairs separated by `;` or newlines.
+/// A name may repeat to accept several values while rotating.
+pub const ENV_HEADERS: &str = "FUSIONAUTH_WEBHOOK_HEADERS";
+/// The body limit: bytes, or a number with a `KiB` or `MiB` suffix.
+pub const ENV_MAX_BODY: &str = "FUSIONAUTH_WEBHOOK_MAX_BODY";
+
+impl Webhook {
+    /// Builds a webhook for `router` configured from the process environment:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `FUSIONAUTH_WEBHOOK_API_KEY` | required `Authorization` header value |
+    /// | `FUSIONAUTH_WEBHOOK_BASIC_USER`, `FUSIONAUTH_WEBHOOK_BASIC_PASSWORD` | required basic auth (both or neither) |
+    /// | `FUSIONAUTH_WEBHOOK_HEADERS` | more required headers, `Name=value;Other-Name=value` |
+    /// | `FUSIONAUTH_WEBHOOK_MAX_BODY` | body limit: `1048576`, `512KiB`, `8MiB` |
+    /// | `FUSIONAUTH_WEBHOOK_HMAC_SECRET`, `FUSIONAUTH_WEBHOOK_JWKS` | signature keys (`signature` feature) |
+    ///
+    /// A variable that is set must be valid: an empty secret, half of a
+    /// basic-auth pair or an unreadable size is an error, as is configuring
+    /// no credential at all. See [`WebhookBuilder::from_env_with`] to read
+    /// from somewhere else than the process environment.
+    pub fn from_env(router: Router) -> Result<Webhook, ConfigError> {
+        WebhookBuilder::from_env()?.router(router).build()
+    }
+}
+
+impl WebhookBuilder {
+    /// A builder configured from the process environment (see
+    /// [`Webhook::from_env`]), to refine further before `build`.
+    pub fn from_env() -> Result<WebhookBuilder, ConfigError> {
+        WebhookBuilder::from_lookup(|name| match std::env::var_os(name) {
+            None => Ok(None),
+            Some(value) => value
+                .into_string()
+                .map(Some)
+                .map_err(|_| env_error(name, "is not valid Unicode")),
+        })
+    }
+
+    /// A builder configured by looking each variable up with `lookup` instead
+    /// of in the process environment (`None` for an unset variable).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use fusionauth_webhooks::WebhookBuilder;
+    ///
+    /// let env = HashMap::from([
+    ///     ("FUSIONAUTH_WEBHOOK_API_KEY", "a-long-random-key"),
+    ///     ("FUSIONAUTH_WEBHOOK_MAX_BODY", "1MiB"),
+    /// ]);
+    /// let webhook = WebhookBuilder::from_env_with(|name| env.get(name).map(|v| v.to_string()))?
+    ///     .build()?;
+    /// assert_eq!(webhook.max_body_size(), 1024 * 1024);
+    /// # Ok::<(), fusionauth_webhooks::ConfigError>(())
+    /// ```
+    pub fn from_env_with(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<WebhookBuilder, ConfigError> {
+        WebhookBuilder::from_lookup(|name| Ok(lookup(name)))
+    }
+
+    fn from_lookup(
+        lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    ) -> Result<WebhookBuilder, ConfigError> {
+        let var = |name: &'static str| match lookup(name)? {
+            Some(value) if value.is_empty() => Err(env_error(name, "is set but empty")),
+            value => Ok(value),
+        };
+        let mut builder = WebhookBuilder::new();
+        if let Some(api_key) = var(ENV_API_KEY)? {
+            builder = builder.api_key(&api_key);
+        }
+        match (var(ENV_BASIC_USER)?, var(ENV_BASIC_PASSWORD)?) {
+            (Some(user), Some(password)) => builder = builder.basic_auth(&user, &password),
+            (None, None) => {}
+            (Some(_), None) => {
+                return Err(env_error(
+                    ENV_BASIC_PASSWORD,
+                    "must be set with the username",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(env_error(ENV_BASIC_USER, "must be set with the password"));
+            }
+        }
+        if let Some(headers) = var(ENV_HEADERS)? {
+            for (name, value) in parse_headers(&headers)? {
+                builder = builder.require_header(name, value);
+            }
+        }
+        if let Some(size) = var(ENV_MAX_BODY)? {
+            builder = builder.max_body_size(parse_size(&size)?);
+        }
+        #[cfg(feature = "signature")]
+        if let Some(verifier) = crate::signature::SignatureVerifier::from_env_with(|name| {
+            lookup(name)
+                .and_then(Result::ok)
+                .filter(|value| !value.is_empty())
+        })? {
+            builder = builder.signature(verifier);
+        }
+        Ok(builder)
+    }
+}
+
+fn env_error(name: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Environment {
+        name,
+        reason: reason.into(),
+    }
+}
+
+fn parse_headers(text: &str) -> Result<Vec<(&str, &str)>, ConfigError> {
+    text.split([';', '\n'])
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .split_once('=')
+                .map(|(name, value)| (name.trim(), value.trim()))
+                .filter(|(name, value)| !name.is_empty() && !value.is_empty())
+                .ok_or_else(|| {
+                    env_error(
+                        ENV_HEADERS,
+                        "expected `Name=value` pairs separated by `;` (a value is missing)",
+                    )
+                })
+        })
+        .collect()
+}
+
+fn parse_size(text: &str) -> Result<usize, ConfigError> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(split) => text.split_at(split),
+        None => (text, ""),
+    };
+    let multiplier: usize = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1024,
+        "MiB" => 1024 * 1024,
+        _ => {
+            return Err(env_error(
+                ENV_MAX_BODY,
+                format!("unknown unit `{unit}`: use bytes, `KiB` or `MiB`"),
+            ));
+        }
+    };
+    number
+        .parse::<usize>()
+        .ok()
+        .and_then(|number| number.checked_mul(multiplier))
+        .ok_or_else(|| env_error(ENV_MAX_BODY, "expected a size such as `8388608` or `8MiB`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn build(vars: &[(&str, &str)]) -> Result<Webhook, ConfigError> {
+        let env: HashMap<_, _> = vars.iter().copied().collect();
+        WebhookBuilder::from_env_with(|name| env.get(name).map(|v| v.to_string()))?.build()
+    }
+
+    #[test]
+    fn no_variable_at_all_is_a_missing_credential() {
+        assert_eq!(build(&[]).unwrap_err(), ConfigError::NoCredentials);
+    }
+
+    #[test]
+    fn half_a_basic_auth_pair_is_an_error() {
+        let error = build(&[(ENV_BASIC_USER, "fa")]).unwrap_err();
+        assert!(matches!(
+            error,
+            ConfigError::Environment {
+                name: ENV_BASIC_PASSWORD,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn an_empty_secret_is_an_error() {
+        let error = build(&[(ENV_API_KEY, "")]).unwrap_err();
+        assert!(matches!(
+            error,
+            ConfigError::Environment {
+                name: ENV_API_KEY,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn sizes_accept_bytes_and_binary_units() {
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
+        assert_eq!(parse_size("8 MiB"), Ok(8 * 1024 * 1024));
+        assert!(parse_size("8MB").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999999999MiB").is_err());
+    }
+
+    #[test]
+    fn headers_are_name_value_pairs() {
+        assert_eq!(
+            parse_headers("X-One=a; X-One=b\nX-Two=c=d").unwrap(),
+            vec![("X-One", "a"), ("X-One", "b"), ("X-Two", "c=d")]
+        );
+        assert!(parse_headers("X-One").is_err());
+        assert!(parse_headers("X-One=").is_err());
+    }
+
+    #[test]
+    fn an_api_key_and_basic_auth_conflict() {
+        let error = build(&[
+            (ENV_API_KEY, "key"),
+            (ENV_BASIC_USER, "fa"),
+            (ENV_BASIC_PASSWORD, "pw"),
+        ])
+        .unwrap_err();
+        assert_eq!(error, ConfigError::AuthorizationConflict);
+    }
+
+    #[test]
+    fn an_invalid_header_name_is_reported() {
+        let error = build(&[(ENV_HEADERS, "Bad Name=x")]).unwrap_err();
+        assert_eq!(error, ConfigError::InvalidHeaderName("Bad Name".into()));
+    }
+}

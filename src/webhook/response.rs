@@ -1,0 +1,161 @@
+//! What the webhook answers, as one enum with a status and a body each.
+
+use bytes::Bytes;
+use http::header::{ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::{HeaderValue, Response, StatusCode};
+use serde_json::json;
+
+use crate::ParseError;
+use crate::codes;
+use crate::handler::HandlerError;
+
+/// The target every request's log line is written under.
+pub(crate) const LOG_TARGET: &str = "fusionauth_webhooks";
+
+/// How one request ended. Each variant is a row of the status table.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// Every handler succeeded.
+    Handled,
+    /// No handler takes this type; acknowledged with the configured status.
+    Unrouted(StatusCode),
+    /// Another tenant's or application's event.
+    FilteredOut(&'static str),
+    /// Not a POST.
+    MethodNotAllowed,
+    /// Credentials or signature missing or wrong; the reason is for the log.
+    Unauthorized {
+        reason: String,
+        basic_challenge: bool,
+    },
+    /// Declared or actual body larger than the limit.
+    PayloadTooLarge,
+    /// Not `application/json` (UTF-8).
+    UnsupportedMediaType,
+    /// The body could not be read from the connection.
+    BodyUnreadable,
+    /// Not JSON, or not a FusionAuth event.
+    InvalidBody(ParseError),
+    /// A handler said no, failed, panicked or timed out.
+    Handler(HandlerError),
+}
+
+impl Outcome {
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            Outcome::Handled | Outcome::FilteredOut(_) => StatusCode::OK,
+            Outcome::Unrouted(status) => *status,
+            Outcome::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Outcome::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Outcome::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Outcome::BodyUnreadable | Outcome::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            Outcome::Handler(error) => error.status(),
+        }
+    }
+
+    /// A short word for the log line.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Outcome::Handled => "handled",
+            Outcome::Unrouted(_) => "unrouted",
+            Outcome::FilteredOut(_) => "filtered_out",
+            Outcome::MethodNotAllowed => "method_not_allowed",
+            Outcome::Unauthorized { .. } => "unauthorized",
+            Outcome::PayloadTooLarge => "payload_too_large",
+            Outcome::UnsupportedMediaType => "unsupported_media_type",
+            Outcome::BodyUnreadable => "body_unreadable",
+            Outcome::InvalidBody(_) => "invalid_body",
+            Outcome::Handler(error) => error.kind_name(),
+        }
+    }
+
+    pub(crate) fn into_response(self) -> Response<Bytes> {
+        let status = self.status();
+        let mut response = match &self {
+            Outcome::Unauthorized { .. } => json_response(error_body(codes::NOT_AUTHORIZED, None)),
+            Outcome::InvalidBody(error) => {
+                let message = error.to_string();
+                json_response(error_body(error.code(), Some(&message)))
+            }
+            Outcome::BodyUnreadable => json_response(error_body(
+                codes::INVALID_JSON,
+                Some("the request body could not be read"),
+            )),
+            Outcome::Handler(error) if error.is_rejection() => json_response(error_body(
+                error.code().unwrap_or(codes::REJECTED),
+                error.message(),
+            )),
+            _ => Response::new(Bytes::new()),
+        };
+        *response.status_mut() = status;
+        match self {
+            Outcome::MethodNotAllowed => {
+                response
+                    .headers_mut()
+                    .insert(ALLOW, HeaderValue::from_static("POST"));
+            }
+            Outcome::Unauthorized {
+                basic_challenge: true,
+                ..
+            } => {
+                response.headers_mut().insert(
+                    WWW_AUTHENTICATE,
+                    HeaderValue::from_static(
+                        "Basic realm=\"fusionauth-webhook\", charset=\"UTF-8\"",
+                    ),
+                );
+            }
+            _ => {}
+        }
+        response
+    }
+
+    /// Whether the log should call this a problem worth a look.
+    pub(crate) fn is_failure(&self) -> bool {
+        !self.status().is_success()
+    }
+
+    /// The detail for the log: which check failed, or the handler's error.
+    pub(crate) fn detail(&self) -> Option<String> {
+        match self {
+            Outcome::Unauthorized { reason, .. } => Some(reason.clone()),
+            Outcome::FilteredOut(by) => Some(format!("other {by}")),
+            Outcome::InvalidBody(error) => Some(error.to_string()),
+            Outcome::Handler(error) => Some(error_chain(error)),
+            _ => None,
+        }
+    }
+}
+
+/// `{"errors":[{"code":"[x]","message":"..."}]}`, FusionAuth's error shape.
+fn error_body(code: &str, message: Option<&str>) -> serde_json::Value {
+    let mut error = json!({ "code": code });
+    if let Some(message) = message {
+        error["message"] = json!(message);
+    }
+    json!({ "errors": [error] })
+}
+
+fn json_response(body: serde_json::Value) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(body.to_string()));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    // The handler error's Display already includes its direct source.
+    if let Some(first) = source {
+        source = first.source();
+    }
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
