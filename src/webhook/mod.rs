@@ -216,7 +216,7 @@ impl Webhook {
 /// Logs the request's outcome once, then turns it into the response.
 fn finish(outcome: Outcome, fields: &EventFields, started: std::time::Instant) -> Response<Bytes> {
     let status = outcome.status().as_u16();
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let event_type = fields.event_type.as_deref().unwrap_or("-");
     let event_id = fields.event_id.map(tracing::field::display);
     let detail = outcome.detail();
@@ -227,7 +227,7 @@ fn finish(outcome: Outcome, fields: &EventFields, started: std::time::Instant) -
             event_id,
             outcome = outcome.name(),
             status,
-            elapsed_ms,
+            elapsed_us,
             detail,
             "webhook request refused"
         );
@@ -238,7 +238,7 @@ fn finish(outcome: Outcome, fields: &EventFields, started: std::time::Instant) -
             event_id,
             outcome = outcome.name(),
             status,
-            elapsed_ms,
+            elapsed_us,
             detail,
             "webhook request acknowledged"
         );
