@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::ParseError;
 use crate::codes;
+
 use crate::handler::HandlerError;
 
 /// The target every request's log line is written under.
@@ -73,7 +74,8 @@ impl Outcome {
     pub(crate) fn into_response(self) -> Response<Bytes> {
         let status = self.status();
         let mut response = match &self {
-            Outcome::Unauthorized { .. } => json_response(error_body(codes::NOT_AUTHORIZED, None)),
+            // The same bytes every time: no work for an unauthenticated flood.
+            Outcome::Unauthorized { .. } => json_response(Bytes::from_static(NOT_AUTHORIZED_BODY)),
             Outcome::InvalidBody(error) => {
                 let message = error.to_string();
                 json_response(error_body(error.code(), Some(&message)))
@@ -128,17 +130,19 @@ impl Outcome {
     }
 }
 
+const NOT_AUTHORIZED_BODY: &[u8] = br#"{"errors":[{"code":"[notAuthorized]"}]}"#;
+
 /// `{"errors":[{"code":"[x]","message":"..."}]}`, FusionAuth's error shape.
-fn error_body(code: &str, message: Option<&str>) -> serde_json::Value {
+fn error_body(code: &str, message: Option<&str>) -> Bytes {
     let mut error = json!({ "code": code });
     if let Some(message) = message {
         error["message"] = json!(message);
     }
-    json!({ "errors": [error] })
+    Bytes::from(json!({ "errors": [error] }).to_string())
 }
 
-fn json_response(body: serde_json::Value) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(body.to_string()));
+fn json_response(body: Bytes) -> Response<Bytes> {
+    let mut response = Response::new(body);
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -158,4 +162,19 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_static_not_authorized_body_matches_the_error_shape() {
+        let built = error_body(codes::NOT_AUTHORIZED, None);
+        let parsed: serde_json::Value = serde_json::from_slice(NOT_AUTHORIZED_BODY).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&built).unwrap(),
+            parsed
+        );
+    }
 }
