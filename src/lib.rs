@@ -6,5 +6,5 @@ pub mod event;
 
 pub use event::{
     Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, Location,
-    ParseError, ParseErrorKind, UnknownEventType,
+    ParseError, ParseErrorKind, Payload, UnknownEvent, UnknownEventType, domain, payload,
 };
