@@ -3,6 +3,8 @@
 
 pub mod codes;
 pub mod event;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use event::{
     Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, Location,
