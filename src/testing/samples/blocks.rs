@@ -4,7 +4,10 @@
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{APPLICATION_ID, CREATE_INSTANT, ENTITY_ID, EVENT_ID, GROUP_ID, TENANT_ID, USER_ID};
+use super::{
+    APPLICATION_ID, CREATE_INSTANT, ENTITY_ID, EVENT_ID, FUSIONAUTH_CONNECTOR_ID,
+    GOOGLE_IDENTITY_PROVIDER_ID, GROUP_ID, TENANT_ID, USER_ID,
+};
 use crate::domain::{
     ApplicationRole, AuditLog, AuthenticatorConfiguration, ContentStatus, Entity,
     EntityJwtConfiguration, EntityType, EntityTypePermission, EventLog, EventLogType, Group,
@@ -91,7 +94,7 @@ pub fn user() -> User {
         birth_date: Some("1991-03-14".into()),
         breached_password_last_checked_instant: minutes_before(60 * 24 * 3),
         breached_password_status: Some(crate::domain::BreachedPasswordStatus::None),
-        connector_id: Some(Uuid::from_u128(0xe3306678_a53a_4964_9040_1c96f36dda72)),
+        connector_id: Some(FUSIONAUTH_CONNECTOR_ID),
         data: object(json!({"department": "Robotics", "employeeNumber": 4711, "newsletter": true})),
         email: Some("ada.okafor@example.com".into()),
         first_name: Some("Ada".into()),
@@ -282,7 +285,7 @@ pub fn identity_provider_link() -> IdentityProviderLink {
     IdentityProviderLink {
         data: object(json!({"hd": "example.com"})),
         display_name: Some("ada.okafor@example.com".into()),
-        identity_provider_id: Some(Uuid::from_u128(0x82339786_3dff_42a6_aac6_1f1ceecb6c46)),
+        identity_provider_id: Some(GOOGLE_IDENTITY_PROVIDER_ID),
         identity_provider_name: Some("Google".into()),
         identity_provider_type: Some(IdentityProviderType::Google),
         identity_provider_user_id: Some("109876543210987654321".into()),

@@ -3,14 +3,14 @@
 use uuid::Uuid;
 
 use super::{
-    ADMIN_USER_ID, APPLICATION_ID, CREATE_INSTANT, ENTITY_ID, GROUP_ID, USER_ID, audit_log, entity,
-    envelope, event_log, group, identity_provider_link, membership, refresh_token, registration,
-    user,
+    ADMIN_USER_ID, APPLICATION_ID, CREATE_INSTANT, ENTITY_ID, FUSIONAUTH_CONNECTOR_ID,
+    GOOGLE_IDENTITY_PROVIDER_ID, GROUP_ID, USER_ID, audit_log, entity, envelope, event_log, group,
+    identity_provider_link, membership, refresh_token, registration, user,
 };
+use crate::domain::AuthenticationThreat::{ImpossibleTravel, UnrecognizedDevice};
 use crate::domain::{
-    AuthenticationThreat, ClientRisk, ContentStatus, Email, EmailAddress, Entity, Group,
-    IdentityInfo, LoginFailedReason, LoginFailedReasonCode, MessageType, TwoFactorMethod, User,
-    UserActionPhase, UserRegistration,
+    ClientRisk, ContentStatus, Email, EmailAddress, Entity, Group, IdentityInfo, LoginFailedReason,
+    LoginFailedReasonCode, MessageType, TwoFactorMethod, User, UserActionPhase, UserRegistration,
 };
 use crate::payload::*;
 use crate::{EventType, Instant, Payload};
@@ -33,30 +33,35 @@ fn other_user() -> User {
     }
 }
 
+/// Another application signed by the same key.
+const SECOND_APPLICATION_ID: Uuid = Uuid::from_u128(0x9f8e7d6c_5b4a_4938_8a27_161504f3e2d1);
+
 /// A sample access token (a JWT, signature made up).
 const ACCESS_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InNhbXBsZS1rZXkifQ.\
 eyJhdWQiOiI1YzdhOWUxMy0yYjRkLTRmNjAtOGExYy0zZTVmN2I5ZDBhMmMiLCJleHAiOjE3NDkwNDM4MDAsImlhdCI6MTc0OTA0MDIwMCwic3ViIjoiN2YzYzJhNTEtOGQwZS00YjZhLTljNDctMWUyZDNmNGE1YjZjIn0.\
 c2FtcGxlLXNpZ25hdHVyZS1ub3QtdmFsaWQ";
 
-/// Defines the sample functions and [`payload_of`] from one table:
-/// `function => Type about linked_object_id { field: value, ... }`.
+/// Defines the sample functions and [`payload_of`] from one table of
+/// `[function => Type, ...] about linked_object_id, { field: value, ... }`:
+/// each function of a row returns its type with those fields set.
 macro_rules! samples {
-    ($($name:ident => $ty:ident about $linked:expr, { $($field:ident: $value:expr),* $(,)? })*) => {
-        $(
-            #[doc = concat!("A sample [`", stringify!($ty), "`] event.")]
-            pub fn $name() -> $ty {
-                $ty {
-                    envelope: crate::Envelope { linked_object_id: $linked, ..envelope(EventType::$ty) },
-                    $($field: Some($value),)*
-                    ..$ty::default()
-                }
+    (@one $name:ident $ty:ident $linked:expr, { $($field:ident: $value:expr),* $(,)? }) => {
+        #[doc = concat!("A sample [`", stringify!($ty), "`] event.")]
+        pub fn $name() -> $ty {
+            $ty {
+                envelope: crate::Envelope { linked_object_id: $linked, ..envelope(EventType::$ty) },
+                $($field: Some($value),)*
+                ..$ty::default()
             }
-        )*
+        }
+    };
+    ($( [$($name:ident => $ty:ident),+ $(,)?] about $linked:expr, $fields:tt )*) => {
+        $($( samples!(@one $name $ty $linked, $fields); )+)*
 
         /// The sample of any event type.
         pub(super) fn payload_of(event_type: EventType) -> Payload {
             match event_type {
-                $(EventType::$ty => $name().into(),)*
+                $($(EventType::$ty => $name().into(),)+)*
             }
         }
     };
@@ -67,53 +72,55 @@ const GROUP: Option<Uuid> = Some(GROUP_ID);
 const ENTITY: Option<Uuid> = Some(ENTITY_ID);
 
 samples! {
-    audit_log_create => AuditLogCreate about None, { audit_log: audit_log() }
-    event_log_create => EventLogCreate about None, { event_log: event_log() }
-    kickstart_success => KickstartSuccess about None, {
+    [audit_log_create => AuditLogCreate] about None, { audit_log: audit_log() }
+    [event_log_create => EventLogCreate] about None, { event_log: event_log() }
+    [kickstart_success => KickstartSuccess] about None, {
         instance_id: Uuid::from_u128(0x0a9b8c7d_6e5f_4a3b_9c1d_2e3f4a5b6c7d),
     }
-    jwt_public_key_update => JwtPublicKeyUpdate about None, {
-        application_ids: vec![APPLICATION_ID, Uuid::from_u128(0x9f8e7d6c_5b4a_4938_8a27_161504f3e2d1)],
+    [jwt_public_key_update => JwtPublicKeyUpdate] about None, {
+        application_ids: vec![APPLICATION_ID, SECOND_APPLICATION_ID],
     }
-    jwt_refresh => JwtRefresh about USER, {
+    [jwt_refresh => JwtRefresh] about USER, {
         application_id: APPLICATION_ID,
         original: ACCESS_TOKEN.into(),
         refresh_token: "Vb3yQ0c9rT1mZ8kLxW2pN6sH4dF7gJ5a".into(),
         token: ACCESS_TOKEN.replace("sample-key", "sample-key-2"),
         user_id: USER_ID,
     }
-    jwt_refresh_token_revoke => JwtRefreshTokenRevoke about USER, {
+    [jwt_refresh_token_revoke => JwtRefreshTokenRevoke] about USER, {
         application_id: APPLICATION_ID,
         application_time_to_live_in_seconds: [(APPLICATION_ID, 3600)].into(),
         refresh_token: refresh_token(),
         user: user(),
         user_id: USER_ID,
     }
-    group_create => GroupCreate about GROUP, { group: group() }
-    group_create_complete => GroupCreateComplete about GROUP, { group: group() }
-    group_delete => GroupDelete about GROUP, { group: group() }
-    group_delete_complete => GroupDeleteComplete about GROUP, { group: group() }
-    group_member_add => GroupMemberAdd about GROUP, { group: group(), members: vec![membership()] }
-    group_member_add_complete => GroupMemberAddComplete about GROUP, {
+    [
+        group_create => GroupCreate,
+        group_create_complete => GroupCreateComplete,
+        group_delete => GroupDelete,
+        group_delete_complete => GroupDeleteComplete,
+    ] about GROUP, {
+        group: group(),
+    }
+    [
+        group_member_add => GroupMemberAdd,
+        group_member_add_complete => GroupMemberAddComplete,
+        group_member_remove => GroupMemberRemove,
+        group_member_remove_complete => GroupMemberRemoveComplete,
+        group_member_update => GroupMemberUpdate,
+        group_member_update_complete => GroupMemberUpdateComplete,
+    ] about GROUP, {
         group: group(),
         members: vec![membership()],
     }
-    group_member_remove => GroupMemberRemove about GROUP, { group: group(), members: vec![membership()] }
-    group_member_remove_complete => GroupMemberRemoveComplete about GROUP, {
-        group: group(),
-        members: vec![membership()],
-    }
-    group_member_update => GroupMemberUpdate about GROUP, { group: group(), members: vec![membership()] }
-    group_member_update_complete => GroupMemberUpdateComplete about GROUP, {
-        group: group(),
-        members: vec![membership()],
-    }
-    group_update => GroupUpdate about GROUP, { group: group(), original: renamed_group() }
-    group_update_complete => GroupUpdateComplete about GROUP, {
+    [
+        group_update => GroupUpdate,
+        group_update_complete => GroupUpdateComplete,
+    ] about GROUP, {
         group: group(),
         original: renamed_group(),
     }
-    user_action => UserAction about USER, {
+    [user_action => UserAction] about USER, {
         action: "Suspend".into(),
         action_id: Uuid::from_u128(0x7a9c1e3f_5b7d_4f9a_8c2e_4a6c8e0b2d4f),
         actionee_user_id: USER_ID,
@@ -133,53 +140,58 @@ samples! {
         reason: "Security policy".into(),
         reason_code: "SEC-7".into(),
     }
-    user_bulk_create => UserBulkCreate about None, { users: vec![user(), other_user()] }
-    user_create => UserCreate about USER, { user: user() }
-    user_create_complete => UserCreateComplete about USER, { user: user() }
-    user_deactivate => UserDeactivate about USER, { user: User { active: Some(false), ..user() } }
-    user_delete => UserDelete about USER, { user: user() }
-    user_delete_complete => UserDeleteComplete about USER, { user: user() }
-    user_email_update => UserEmailUpdate about USER, {
+    [user_bulk_create => UserBulkCreate] about None, { users: vec![user(), other_user()] }
+    [
+        user_create => UserCreate,
+        user_create_complete => UserCreateComplete,
+        user_delete => UserDelete,
+        user_delete_complete => UserDeleteComplete,
+        user_email_verified => UserEmailVerified,
+        user_password_breach => UserPasswordBreach,
+        user_password_reset_send => UserPasswordResetSend,
+        user_password_reset_start => UserPasswordResetStart,
+        user_password_reset_success => UserPasswordResetSuccess,
+        user_password_update => UserPasswordUpdate,
+        user_reactivate => UserReactivate,
+    ] about USER, {
+        user: user(),
+    }
+    [user_deactivate => UserDeactivate] about USER, { user: User { active: Some(false), ..user() } }
+    [user_email_update => UserEmailUpdate] about USER, {
         previous_email: "ada@old-mail.example.net".into(),
         user: user(),
     }
-    user_email_verified => UserEmailVerified about USER, { user: user() }
-    user_identity_provider_link => UserIdentityProviderLink about USER, {
+    [
+        user_identity_provider_link => UserIdentityProviderLink,
+        user_identity_provider_unlink => UserIdentityProviderUnlink,
+    ] about USER, {
         identity_provider_link: identity_provider_link(),
         user: user(),
     }
-    user_identity_provider_unlink => UserIdentityProviderUnlink about USER, {
-        identity_provider_link: identity_provider_link(),
-        user: user(),
-    }
-    user_identity_update => UserIdentityUpdate about USER, {
+    [user_identity_update => UserIdentityUpdate] about USER, {
         login_id_type: "phoneNumber".into(),
         new_login_id: "+351912345678".into(),
         previous_login_id: "+351913000111".into(),
         user: user(),
     }
-    user_identity_verified => UserIdentityVerified about USER, {
+    [user_identity_verified => UserIdentityVerified] about USER, {
         login_id: "ada.okafor@example.com".into(),
         login_id_type: "email".into(),
         user: user(),
     }
-    user_login_id_duplicate_create => UserLoginIdDuplicateCreate about USER, {
+    [user_login_id_duplicate_create => UserLoginIdDuplicateCreate] about USER, {
         duplicate_email: "bruno.costa@example.com".into(),
-        duplicate_identities: vec![duplicate_email_identity()],
+        duplicate_identities: vec![duplicate_identity("email", "bruno.costa@example.com")],
         existing: other_user(),
         user: User { email: Some("bruno.costa@example.com".into()), ..user() },
     }
-    user_login_id_duplicate_update => UserLoginIdDuplicateUpdate about USER, {
+    [user_login_id_duplicate_update => UserLoginIdDuplicateUpdate] about USER, {
         duplicate_username: "bruno".into(),
-        duplicate_identities: vec![IdentityInfo {
-            identity_type: Some("username".into()),
-            value: Some("bruno".into()),
-            ..IdentityInfo::default()
-        }],
+        duplicate_identities: vec![duplicate_identity("username", "bruno")],
         existing: other_user(),
         user: User { username: Some("bruno".into()), ..user() },
     }
-    user_login_failed => UserLoginFailed about USER, {
+    [user_login_failed => UserLoginFailed] about USER, {
         application_id: APPLICATION_ID,
         authentication_type: "PASSWORD".into(),
         reason: LoginFailedReason {
@@ -188,112 +200,96 @@ samples! {
         },
         user: user(),
     }
-    user_login_new_device => UserLoginNewDevice about USER, {
+    [user_login_new_device => UserLoginNewDevice] about USER, {
         application_id: APPLICATION_ID,
         authentication_type: "PASSWORD".into(),
-        connector_id: Uuid::from_u128(0xe3306678_a53a_4964_9040_1c96f36dda72),
+        connector_id: FUSIONAUTH_CONNECTOR_ID,
         ip_address: "203.0.113.42".into(),
         user: user(),
     }
-    user_login_success => UserLoginSuccess about USER, {
+    [user_login_success => UserLoginSuccess] about USER, {
         application_id: APPLICATION_ID,
         authentication_type: "GOOGLE".into(),
-        connector_id: Uuid::from_u128(0xe3306678_a53a_4964_9040_1c96f36dda72),
-        identity_provider_id: Uuid::from_u128(0x82339786_3dff_42a6_aac6_1f1ceecb6c46),
+        connector_id: FUSIONAUTH_CONNECTOR_ID,
+        identity_provider_id: GOOGLE_IDENTITY_PROVIDER_ID,
         identity_provider_name: "Google".into(),
         ip_address: "203.0.113.42".into(),
         user: user(),
     }
-    user_login_suspicious => UserLoginSuspicious about USER, {
+    [user_login_suspicious => UserLoginSuspicious] about USER, {
         application_id: APPLICATION_ID,
         authentication_type: "PASSWORD".into(),
-        connector_id: Uuid::from_u128(0xe3306678_a53a_4964_9040_1c96f36dda72),
+        connector_id: FUSIONAUTH_CONNECTOR_ID,
         ip_address: "198.51.100.7".into(),
-        threats_detected: vec![
-            AuthenticationThreat::ImpossibleTravel,
-            AuthenticationThreat::UnrecognizedDevice,
-        ],
+        threats_detected: vec![ImpossibleTravel, UnrecognizedDevice],
         user: user(),
     }
-    user_password_breach => UserPasswordBreach about USER, { user: user() }
-    user_password_reset_send => UserPasswordResetSend about USER, { user: user() }
-    user_password_reset_start => UserPasswordResetStart about USER, { user: user() }
-    user_password_reset_success => UserPasswordResetSuccess about USER, { user: user() }
-    user_password_update => UserPasswordUpdate about USER, { user: user() }
-    user_reactivate => UserReactivate about USER, { user: user() }
-    user_registration_create => UserRegistrationCreate about USER, {
+    [
+        user_registration_create => UserRegistrationCreate,
+        user_registration_create_complete => UserRegistrationCreateComplete,
+        user_registration_delete => UserRegistrationDelete,
+        user_registration_delete_complete => UserRegistrationDeleteComplete,
+        user_registration_verified => UserRegistrationVerified,
+    ] about USER, {
         application_id: APPLICATION_ID,
         registration: registration(),
         user: user(),
     }
-    user_registration_create_complete => UserRegistrationCreateComplete about USER, {
-        application_id: APPLICATION_ID,
-        registration: registration(),
-        user: user(),
-    }
-    user_registration_delete => UserRegistrationDelete about USER, {
-        application_id: APPLICATION_ID,
-        registration: registration(),
-        user: user(),
-    }
-    user_registration_delete_complete => UserRegistrationDeleteComplete about USER, {
-        application_id: APPLICATION_ID,
-        registration: registration(),
-        user: user(),
-    }
-    user_registration_update => UserRegistrationUpdate about USER, {
+    [
+        user_registration_update => UserRegistrationUpdate,
+        user_registration_update_complete => UserRegistrationUpdateComplete,
+    ] about USER, {
         application_id: APPLICATION_ID,
         original: viewer_registration(),
         registration: registration(),
         user: user(),
     }
-    user_registration_update_complete => UserRegistrationUpdateComplete about USER, {
-        application_id: APPLICATION_ID,
-        original: viewer_registration(),
-        registration: registration(),
-        user: user(),
-    }
-    user_registration_verified => UserRegistrationVerified about USER, {
-        application_id: APPLICATION_ID,
-        registration: registration(),
-        user: user(),
-    }
-    user_two_factor_challenge => UserTwoFactorChallenge about USER, {
+    [
+        user_two_factor_challenge => UserTwoFactorChallenge,
+        user_two_factor_success => UserTwoFactorSuccess,
+    ] about USER, {
         application_id: APPLICATION_ID,
         client_risk: ClientRisk::Low,
         method: "authenticator".into(),
         user: user(),
     }
-    user_two_factor_failed_attempt => UserTwoFactorFailedAttempt about USER, {
+    [user_two_factor_failed_attempt => UserTwoFactorFailedAttempt] about USER, {
         application_id: APPLICATION_ID,
         client_risk: ClientRisk::Medium,
         message_type: MessageType::Sms,
         method: "sms".into(),
         user: user(),
     }
-    user_two_factor_success => UserTwoFactorSuccess about USER, {
-        application_id: APPLICATION_ID,
-        client_risk: ClientRisk::Low,
-        method: "authenticator".into(),
-        user: user(),
-    }
-    user_two_factor_method_add => UserTwoFactorMethodAdd about USER, { method: sms_method(), user: user() }
-    user_two_factor_method_remove => UserTwoFactorMethodRemove about USER, {
+    [
+        user_two_factor_method_add => UserTwoFactorMethodAdd,
+        user_two_factor_method_remove => UserTwoFactorMethodRemove,
+    ] about USER, {
         method: sms_method(),
         user: user(),
     }
-    user_update => UserUpdate about USER, { original: renamed_user(), user: user() }
-    user_update_complete => UserUpdateComplete about USER, { original: renamed_user(), user: user() }
-    entity_create => EntityCreate about ENTITY, { entity: entity() }
-    entity_create_complete => EntityCreateComplete about ENTITY, { entity: entity() }
-    entity_delete => EntityDelete about ENTITY, { entity: entity() }
-    entity_delete_complete => EntityDeleteComplete about ENTITY, { entity: entity() }
-    entity_update => EntityUpdate about ENTITY, { entity: entity(), original: renamed_entity() }
-    entity_update_complete => EntityUpdateComplete about ENTITY, {
+    [
+        user_update => UserUpdate,
+        user_update_complete => UserUpdateComplete,
+    ] about USER, {
+        original: renamed_user(),
+        user: user(),
+    }
+    [
+        entity_create => EntityCreate,
+        entity_create_complete => EntityCreateComplete,
+        entity_delete => EntityDelete,
+        entity_delete_complete => EntityDeleteComplete,
+    ] about ENTITY, {
+        entity: entity(),
+    }
+    [
+        entity_update => EntityUpdate,
+        entity_update_complete => EntityUpdateComplete,
+    ] about ENTITY, {
         entity: entity(),
         original: renamed_entity(),
     }
-    test => Test about None, { message: "Hello from the FusionAuth admin UI".into() }
+    [test => Test] about None, { message: "Hello from the FusionAuth admin UI".into() }
 }
 
 /// The sample group before it was renamed.
@@ -341,11 +337,11 @@ fn sms_method() -> TwoFactorMethod {
     }
 }
 
-/// The email address another user already has.
-fn duplicate_email_identity() -> IdentityInfo {
+/// A login id another user already has.
+fn duplicate_identity(identity_type: &str, value: &str) -> IdentityInfo {
     IdentityInfo {
-        identity_type: Some("email".into()),
-        value: Some("bruno.costa@example.com".into()),
+        identity_type: Some(identity_type.into()),
+        value: Some(value.into()),
         ..IdentityInfo::default()
     }
 }

@@ -63,6 +63,11 @@ pub const ADMIN_USER_ID: Uuid = Uuid::from_u128(0x1a2b3c4d_5e6f_4a7b_8c9d_0e1f2a
 pub const GROUP_ID: Uuid = Uuid::from_u128(0x2e4f6a8c_1b3d_4e5f_9a7b_c8d0e2f4a6b8);
 /// The sample entity.
 pub const ENTITY_ID: Uuid = Uuid::from_u128(0x8d1f3b5a_7c9e_4b2d_a4f6_1e3c5a7b9d0f);
+/// The id of FusionAuth's own connector, the one that authenticates users
+/// by default (the same in every FusionAuth instance).
+const FUSIONAUTH_CONNECTOR_ID: Uuid = Uuid::from_u128(0xe3306678_a53a_4964_9040_1c96f36dda72);
+/// The Google identity provider of the samples.
+const GOOGLE_IDENTITY_PROVIDER_ID: Uuid = Uuid::from_u128(0x82339786_3dff_42a6_aac6_1f1ceecb6c46);
 /// When the sample events were created: 2025-06-04 12:30:00 UTC.
 pub const CREATE_INSTANT: Instant = Instant::from_millis(1_749_040_200_000);
 
