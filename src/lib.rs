@@ -70,7 +70,7 @@ mod webhook;
 
 pub use event::{
     Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, Location,
-    ParseError, ParseErrorKind, UnknownEventType,
+    ParseError, ParseErrorKind, Payload, UnknownEvent, UnknownEventType, domain, payload,
 };
 pub use handler::{EventHandler, HandlerError, ResultExt};
 pub use router::Router;

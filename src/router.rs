@@ -3,9 +3,16 @@
 //! # Example
 //!
 //! ```
+//! use fusionauth_webhooks::payload::UserDelete;
 //! use fusionauth_webhooks::{Event, EventType, HandlerError, Router};
 //!
 //! let router = Router::new()
+//!     // A typed handler receives the payload type it names.
+//!     .on(|deleted: UserDelete| async move {
+//!         let user_id = deleted.user.and_then(|user| user.id);
+//!         println!("forget everything about {user_id:?}");
+//!         Ok(())
+//!     })
 //!     // An untyped handler receives the lazily parsed event.
 //!     .on_event(EventType::UserCreate, |event: Event| async move {
 //!         println!("user created, event {:?}", event.id());

@@ -23,10 +23,12 @@
 //! # Ok::<(), fusionauth_webhooks::ParseError>(())
 //! ```
 
+pub mod domain;
 mod envelope;
 mod event_type;
 mod instant;
 mod parse_error;
+pub mod payload;
 
 use std::fmt;
 use std::sync::Arc;
@@ -37,12 +39,12 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use envelope::{Envelope, EventInfo, Location};
-#[allow(unused_imports)] // used by the payload enum
 pub(crate) use event_type::for_each_event_type;
 pub use event_type::{EventType, UnknownEventType};
 pub use instant::Instant;
 pub use parse_error::{ParseError, ParseErrorKind};
 pub(crate) use parse_error::{check_utf8, from_slice};
+pub use payload::{Payload, UnknownEvent};
 
 /// The wire shape of a webhook body: `{"event": <event>}`.
 ///
@@ -177,6 +179,16 @@ impl Event {
     /// The body as an untyped JSON value: the whole `{"event": {...}}`.
     pub fn json(&self) -> Result<serde_json::Value, ParseError> {
         from_slice(&self.inner.raw)
+    }
+
+    /// The typed payload: the `event` object read once, straight into the
+    /// struct of the event's type, or [`Payload::Unknown`] (type string and
+    /// JSON kept) for a type this version does not know.
+    ///
+    /// Unknown fields and unknown enumeration values are kept, never an error;
+    /// a known field of the wrong JSON type is one.
+    pub fn payload(&self) -> Result<Payload, ParseError> {
+        Payload::parse(self.inner.event_type, &self.inner.raw)
     }
 
     /// The `event` object as payload type `P`, whatever the event's type.

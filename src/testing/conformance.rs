@@ -36,6 +36,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{TestRequest, TestResponse};
+use crate::payload::UserCreate;
 use crate::{DEFAULT_MAX_BODY_SIZE, Event, EventType, HandlerError, Router, Webhook};
 
 /// The API key the suite's webhook requires.
@@ -154,9 +155,18 @@ impl Conformance {
                 }
             }
         };
+        let created_state = Arc::clone(&state);
         let router = Router::new()
             .only_tenants([TENANT_ID])
-            .on_event(EventType::UserCreate, recorded(Arc::clone(&state)))
+            // Typed: its payload is parsed in full before any handler runs.
+            .on(move |created: UserCreate| {
+                let state = Arc::clone(&created_state);
+                async move {
+                    sleep(Duration::from_millis(30)).await;
+                    state.record(created.envelope.id);
+                    Ok(())
+                }
+            })
             .on_event(EventType::UserDelete, recorded(Arc::clone(&state)))
             .on_event(EventType::UserDelete, recorded(Arc::clone(&state)))
             .on_event(EventType::UserUpdate, |_: Event| async {
@@ -363,6 +373,12 @@ fn cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
     let unauthorized = StatusCode::UNAUTHORIZED;
     let too_large = StatusCode::PAYLOAD_TOO_LARGE;
     let limit = DEFAULT_MAX_BODY_SIZE;
+    let deep = format!(
+        r#"{{"event":{{"type":"user.create","id":"{}","tenantId":"{TENANT_ID}","user":{{"data":{{"nested":{}{}}}}}}}}}"#,
+        id(90),
+        "[".repeat(4096),
+        "]".repeat(4096)
+    );
     let mut invalid_utf8 = br#"{"event":{"type":"user.create","tenantId":""#.to_vec();
     invalid_utf8.extend_from_slice(&[0xc3, 0x28]);
     invalid_utf8.extend_from_slice(br#""}}"#);
@@ -546,6 +562,13 @@ fn cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
             bad,
             ErrorCode(INVALID_JSON),
         ),
+        case(
+            "deep JSON nesting in a handled event is 400, not a crash",
+            authorized(Bytes::from(deep)),
+            bad,
+            ErrorCode(INVALID_JSON),
+        )
+        .finished(id(90), 0),
         case(
             "a handler's veto is 400 with its code",
             authorized(event_body("user.update", id(20))),
