@@ -21,9 +21,19 @@ const CREDENTIAL_VARS: &[&str] = &[
     "FUSIONAUTH_WEBHOOK_JWKS",
 ];
 
-/// Shows the SDK's log lines (one per request) on stderr; `RUST_LOG`-style
-/// filtering is left out to keep the examples' dependencies small.
+/// Whether `FUSIONAUTH_WEBHOOK_QUIET` is set: no per-request output, for load
+/// tests (writing a line per request would measure the terminal).
+pub(crate) fn quiet() -> bool {
+    std::env::var_os("FUSIONAUTH_WEBHOOK_QUIET").is_some()
+}
+
+/// Shows the SDK's log lines (one per request) on stderr, unless [`quiet`];
+/// `RUST_LOG`-style filtering is left out to keep the examples' dependencies
+/// small.
 pub(crate) fn init_logging() {
+    if quiet() {
+        return;
+    }
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_target(false)

@@ -1,0 +1,98 @@
+//! Heap allocations per request, counted with dhat's global allocator.
+//!
+//! ```sh
+//! cargo bench --bench allocations --features testing
+//! ```
+//!
+//! Prints, for each body, the blocks and bytes allocated by one
+//! `serde_json::Value` parse (the baseline), one request through the full
+//! typed pipeline, and one unrouted request. A separate binary from the
+//! timing benchmarks, since counting slows every allocation down.
+
+mod bodies;
+
+use bytes::Bytes;
+use fusionauth_webhooks::payload::{UserBulkCreate, UserLoginSuccess, UserUpdate};
+use fusionauth_webhooks::{Router, Webhook};
+use http::{Request, StatusCode};
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+const KEY: &str = "benchmark-api-key-4f1c2a9e7d3b5a60c8e1f2a3b4c5d6e7";
+
+/// Allocations (blocks, bytes) made by one call of `work`.
+fn count(mut work: impl FnMut()) -> (u64, u64) {
+    work(); // warm up lazily initialized state
+    let before = dhat::HeapStats::get();
+    work();
+    let after = dhat::HeapStats::get();
+    (
+        after.total_blocks - before.total_blocks,
+        after.total_bytes - before.total_bytes,
+    )
+}
+
+fn main() {
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let build = |router: Router| {
+        Webhook::builder()
+            .api_key(KEY)
+            .router(router)
+            .build()
+            .expect("a valid configuration")
+    };
+    let typed = build(
+        Router::new()
+            .on(|event: UserLoginSuccess| async move {
+                drop(event);
+                Ok(())
+            })
+            .on(|event: UserUpdate| async move {
+                drop(event);
+                Ok(())
+            })
+            .on(|event: UserBulkCreate| async move {
+                drop(event);
+                Ok(())
+            }),
+    );
+    let unrouted = build(Router::new());
+    let send = |webhook: &Webhook, body: &Bytes| {
+        let request = Request::post("/")
+            .header("authorization", KEY)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .expect("a valid request");
+        let response = runtime.block_on(webhook.handle(request));
+        assert_eq!(response.status(), StatusCode::OK);
+    };
+
+    println!(
+        "{:<8} {:>9} {:<22} {:>10} {:>12}",
+        "body", "bytes", "what", "blocks", "bytes alloc"
+    );
+    for (name, body) in [
+        ("small", bodies::small()),
+        ("typical", bodies::typical()),
+        ("bulk", bodies::bulk()),
+    ] {
+        let rows = [
+            (
+                "baseline Value parse",
+                count(|| drop(serde_json::from_slice::<serde_json::Value>(&body))),
+            ),
+            ("typed pipeline", count(|| send(&typed, &body))),
+            ("unrouted", count(|| send(&unrouted, &body))),
+        ];
+        for (what, (blocks, bytes)) in rows {
+            println!(
+                "{name:<8} {:>9} {what:<22} {blocks:>10} {bytes:>12}",
+                body.len()
+            );
+        }
+    }
+}

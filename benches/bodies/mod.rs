@@ -1,0 +1,69 @@
+//! The FusionAuth-shaped bodies the benchmarks measure, built from the
+//! crate's own samples: small, typical and bulk.
+
+use bytes::Bytes;
+use fusionauth_webhooks::domain::{User, UserRegistration};
+use fusionauth_webhooks::payload::{UserBulkCreate, UserLoginSuccess, UserUpdate};
+use fusionauth_webhooks::testing::samples;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+/// A `user.login.success`: the smallest common event.
+pub(crate) fn small() -> Bytes {
+    samples::body_of(&UserLoginSuccess {
+        ..samples::user_login_success()
+    })
+}
+
+/// A `user.update` with three registrations, custom data and the original.
+pub(crate) fn typical() -> Bytes {
+    let user = rich_user(0);
+    let original = User {
+        email: Some("ada.previous@example.com".into()),
+        ..user.clone()
+    };
+    samples::body_of(&UserUpdate {
+        user: Some(user),
+        original: Some(original),
+        ..samples::user_update()
+    })
+}
+
+/// A `user.bulk.create` of 1,000 users.
+pub(crate) fn bulk() -> Bytes {
+    let users = (0..1000).map(rich_user).collect();
+    samples::body_of(&UserBulkCreate {
+        users: Some(users),
+        ..samples::user_bulk_create()
+    })
+}
+
+fn rich_user(n: u128) -> User {
+    let registrations = (0..3u128)
+        .map(|app| UserRegistration {
+            id: Some(Uuid::from_u128(n << 8 | app)),
+            application_id: Some(Uuid::from_u128(0xa000 + app)),
+            roles: Some(vec!["user".into(), format!("tier-{app}")]),
+            data: Some(data(4)),
+            ..samples::registration()
+        })
+        .collect();
+    User {
+        id: Some(Uuid::from_u128(0x7f3c_0000_0000 + n)),
+        email: Some(format!("user{n}@example.com")),
+        registrations: Some(registrations),
+        data: Some(data(12)),
+        ..samples::user()
+    }
+}
+
+fn data(fields: usize) -> Map<String, Value> {
+    (0..fields)
+        .map(|i| {
+            (
+                format!("field{i}"),
+                json!({"value": i, "label": format!("label {i}"), "on": i % 2 == 0}),
+            )
+        })
+        .collect()
+}
