@@ -222,10 +222,10 @@ impl Router {
     }
 
     pub(crate) fn dispatch(&self, event: &Event) -> Dispatch<'_> {
-        if let (Some(allowed), Some(tenant)) = (&self.tenants, event.tenant_id()) {
-            if !allowed.contains(&tenant) {
-                return Dispatch::FilteredOut("tenant");
-            }
+        if let (Some(allowed), Some(tenant)) = (&self.tenants, event.tenant_id())
+            && !allowed.contains(&tenant)
+        {
+            return Dispatch::FilteredOut("tenant");
         }
         if let Some(allowed) = &self.applications {
             let named = event.application_ids();
