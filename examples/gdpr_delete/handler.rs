@@ -15,7 +15,7 @@ use crate::todos::TodoStore;
 /// 200 goes out only after the commit; a database failure answers 500 and the
 /// deletion does not happen, so no user is gone from FusionAuth while their
 /// data stays behind.
-pub fn router(store: Arc<TodoStore>) -> Router {
+pub(crate) fn router(store: Arc<TodoStore>) -> Router {
     Router::new().on(move |deleted: UserDelete| {
         let store = Arc::clone(&store);
         async move {

@@ -7,12 +7,12 @@ use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 /// Todos keyed by the FusionAuth user id.
-pub struct TodoStore {
+pub(crate) struct TodoStore {
     connection: Mutex<Connection>,
 }
 
 /// Demo users seeded on first start.
-pub const DEMO_USERS: [(Uuid, &str); 2] = [
+pub(crate) const DEMO_USERS: [(Uuid, &str); 2] = [
     (
         Uuid::from_u128(0x00000000_0000_0000_0000_000000000001),
         "jane@example.com",
@@ -25,7 +25,7 @@ pub const DEMO_USERS: [(Uuid, &str); 2] = [
 
 impl TodoStore {
     /// Opens (or creates) the database file and its schema.
-    pub fn open(path: &Path) -> rusqlite::Result<TodoStore> {
+    pub(crate) fn open(path: &Path) -> rusqlite::Result<TodoStore> {
         let connection = Connection::open(path)?;
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
@@ -50,7 +50,7 @@ impl TodoStore {
     }
 
     /// Adds demo todos when the database is empty; returns how many.
-    pub fn seed_demo_data(&self) -> rusqlite::Result<usize> {
+    pub(crate) fn seed_demo_data(&self) -> rusqlite::Result<usize> {
         let connection = self.connection();
         let count: i64 =
             connection.query_row("SELECT COUNT(*) FROM todos", [], |row| row.get(0))?;
@@ -71,7 +71,7 @@ impl TodoStore {
     }
 
     /// Adds one todo.
-    pub fn add(&self, user: Uuid, text: &str) -> rusqlite::Result<()> {
+    pub(crate) fn add(&self, user: Uuid, text: &str) -> rusqlite::Result<()> {
         self.connection().execute(
             "INSERT INTO todos (user_id, text) VALUES (?1, ?2)",
             params![user.to_string(), text],
@@ -80,7 +80,7 @@ impl TodoStore {
     }
 
     /// How many todos a user has.
-    pub fn count_for(&self, user: Uuid) -> rusqlite::Result<i64> {
+    pub(crate) fn count_for(&self, user: Uuid) -> rusqlite::Result<i64> {
         self.connection().query_row(
             "SELECT COUNT(*) FROM todos WHERE user_id = ?1",
             params![user.to_string()],
@@ -90,7 +90,7 @@ impl TodoStore {
 
     /// Deletes everything the app keeps about a user, in one transaction;
     /// returns how many rows went. Nothing is deleted if any step fails.
-    pub fn delete_user(&self, user: Uuid) -> rusqlite::Result<usize> {
+    pub(crate) fn delete_user(&self, user: Uuid) -> rusqlite::Result<usize> {
         let mut connection = self.connection();
         let transaction = connection.transaction()?;
         let deleted = transaction.execute(
@@ -102,7 +102,7 @@ impl TodoStore {
     }
 
     /// Runs raw SQL: lets tests break the database on purpose.
-    pub fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
+    pub(crate) fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
         self.connection().execute_batch(sql)
     }
 }
