@@ -3,8 +3,16 @@
 
 pub mod codes;
 pub mod event;
+#[cfg(feature = "signature")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
+pub mod signature;
 
 pub use event::{
     Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, Location,
     ParseError, ParseErrorKind, UnknownEventType,
+};
+#[cfg(feature = "signature")]
+pub use signature::{
+    SIGNATURE_HEADER, SignatureConfigError, SignatureError, SignatureVerifier,
+    SignatureVerifierBuilder,
 };
