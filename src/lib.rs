@@ -6,6 +6,9 @@ pub mod event;
 #[cfg(feature = "signature")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
 pub mod signature;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use event::{
     Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, Location,
