@@ -57,7 +57,8 @@
 //!
 //! | Name | Description | Default? |
 //! |---|---|---|
-//! | `testing` | Fixtures for your tests: [`testing::TestRequest`], [`testing::TestClient`], the conformance suite | No |
+//! | `signature` | Verification of the `X-FusionAuth-Signature-JWT` header: [`SignatureVerifier`] (HMAC, RSA, ECDSA, Ed25519 keys, PEM or JWKS) | Yes |
+//! | `testing` | Fixtures for your tests: [`testing::samples`], [`testing::TestRequest`], [`testing::TestClient`], the conformance suite, signing keys | No |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
@@ -66,6 +67,9 @@ pub mod event;
 mod handler;
 mod router;
 pub mod service;
+#[cfg(feature = "signature")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
+pub mod signature;
 mod webhook;
 
 pub use event::{
@@ -74,6 +78,11 @@ pub use event::{
 };
 pub use handler::{EventHandler, HandlerError, ResultExt};
 pub use router::Router;
+#[cfg(feature = "signature")]
+pub use signature::{
+    SIGNATURE_HEADER, SignatureConfigError, SignatureError, SignatureVerifier,
+    SignatureVerifierBuilder,
+};
 pub use webhook::{
     ConfigError, DEFAULT_MAX_BODY_SIZE, ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER,
     ENV_HEADERS, ENV_MAX_BODY, Webhook, WebhookBuilder,

@@ -48,6 +48,13 @@ pub const OTHER_TENANT_ID: Uuid = Uuid::from_u128(0x7e1a_0000_0000_4000_8000_000
 /// A detail an internal handler error carries, which must never reach a response.
 pub const INTERNAL_DETAIL: &str = "connection string postgres://admin:hunter2@db";
 
+/// The key the suite's webhook requires signatures from (with the
+/// `signature` feature): RS256, like FusionAuth's default Key Master keys.
+#[cfg(feature = "signature")]
+pub fn signer() -> super::signing::TestSigner {
+    super::signing::TestSigner::new(crate::signature::Algorithm::RS256)
+}
+
 /// How a transport sends the body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Framing {
@@ -121,9 +128,11 @@ enum ExpectBody {
 pub struct Case {
     /// What the case checks, as a statement.
     pub name: &'static str,
-    request: Request<Bytes>,
+    request: TestRequest,
     framing: Framing,
     expect: Expect,
+    /// Whether to sign the request when the suite requires signatures.
+    signed: bool,
 }
 
 /// The result of a run: one entry per case.
@@ -139,7 +148,8 @@ impl Conformance {
         Conformance::default()
     }
 
-    /// The webhook under test: requires [`API_KEY`], handles [`TENANT_ID`]
+    /// The webhook under test: requires [`API_KEY`] (and, with the
+    /// `signature` feature, a signature by [`signer`]), handles [`TENANT_ID`]
     /// only, with the default body limit and one handler per behaviour.
     pub fn webhook(&self) -> Webhook {
         let state = Arc::clone(&self.state);
@@ -187,25 +197,38 @@ impl Conformance {
             .on_event(EventType::GroupDelete, |_: Event| async {
                 panic!("the conformance suite's handler panics on purpose");
             });
+        let builder = Webhook::builder().api_key(API_KEY).router(router);
+        #[cfg(feature = "signature")]
+        let builder = builder.signature(signer().verifier());
         #[allow(clippy::expect_used)] // fixed, valid configuration
-        Webhook::builder()
-            .api_key(API_KEY)
-            .router(router)
-            .build()
-            .expect("the suite's configuration is valid")
+        builder.build().expect("the suite's configuration is valid")
     }
 
     /// Every case, with fresh event ids.
     pub fn cases(&self) -> Vec<Case> {
         let run = self.state.run.fetch_add(1, Ordering::Relaxed);
-        cases(|n| Uuid::from_u64_pair(0xc0f0_0000_0000_0000 | run, n))
+        let cases = cases(|n| Uuid::from_u64_pair(0xc0f0_0000_0000_0000 | run, n));
+        #[cfg(feature = "signature")]
+        let cases = cases
+            .into_iter()
+            .chain(signature_cases(|n| {
+                Uuid::from_u64_pair(0xc0f0_0000_0000_0000 | run, n)
+            }))
+            .map(|mut case| {
+                if case.signed {
+                    case.request = case.request.signed(&signer());
+                }
+                case
+            })
+            .collect();
+        cases
     }
 
     /// Sends every case and reports each result.
     pub async fn run<T: Transport>(&self, transport: &T) -> Report {
         let mut results = Vec::new();
         for case in self.cases() {
-            let outcome = match transport.send(case.request, case.framing).await {
+            let outcome = match transport.send(case.request.build(), case.framing).await {
                 Ok(response) => self.check(&case.expect, &response),
                 Err(error) => Err(format!("transport failed: {error}")),
             };
@@ -337,7 +360,8 @@ fn authorized(body: Bytes) -> TestRequest {
 fn case(name: &'static str, request: TestRequest, status: StatusCode, body: ExpectBody) -> Case {
     Case {
         name,
-        request: request.build(),
+        request,
+        signed: true,
         framing: Framing::ContentLength,
         expect: Expect {
             status,
@@ -349,6 +373,12 @@ fn case(name: &'static str, request: TestRequest, status: StatusCode, body: Expe
 }
 
 impl Case {
+    #[cfg(feature = "signature")]
+    fn unsigned(mut self) -> Case {
+        self.signed = false;
+        self
+    }
+
     fn chunked(mut self) -> Case {
         self.framing = Framing::Chunked;
         self
@@ -606,6 +636,68 @@ fn cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
             Empty,
         )
         .finished(id(25), 1),
+    ]
+}
+
+/// The signature rows of the status table: a missing, repeated or bad
+/// signature is 401, even with the right API key.
+#[cfg(feature = "signature")]
+fn signature_cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
+    use super::signing::BadSignature;
+    use crate::codes::NOT_AUTHORIZED;
+    let unauthorized = StatusCode::UNAUTHORIZED;
+    let bad = |name, kind: BadSignature, n| {
+        case(
+            name,
+            authorized(event_body("user.create", id(n))).badly_signed(kind, &signer()),
+            unauthorized,
+            ExpectBody::ErrorCode(NOT_AUTHORIZED),
+        )
+        .unsigned()
+        .finished(id(n), 0)
+    };
+    vec![
+        case(
+            "a missing signature is 401",
+            authorized(event_body("user.create", id(100))),
+            unauthorized,
+            ExpectBody::ErrorCode(NOT_AUTHORIZED),
+        )
+        .unsigned()
+        .finished(id(100), 0),
+        case(
+            "a repeated signature header is 401",
+            authorized(event_body("user.create", id(101))).signed(&signer()),
+            unauthorized,
+            ExpectBody::ErrorCode(NOT_AUTHORIZED),
+        )
+        .finished(id(101), 0),
+        bad(
+            "a signature over other bytes is 401",
+            BadSignature::HashOfOtherBody,
+            102,
+        ),
+        bad(
+            "a signature by another key is 401",
+            BadSignature::WrongKey,
+            103,
+        ),
+        bad(
+            "a signature of an unknown key is 401",
+            BadSignature::UnknownKid,
+            104,
+        ),
+        bad(
+            "an unsigned token (alg none) is 401",
+            BadSignature::AlgNone,
+            105,
+        ),
+        bad(
+            "an HS256 token made with the public key is 401",
+            BadSignature::AlgConfusion,
+            106,
+        ),
+        bad("a malformed signature is 401", BadSignature::Malformed, 107),
     ]
 }
 

@@ -4,12 +4,20 @@
 //!   as request bodies, to feed your handlers;
 //! - [`TestRequest`] builds requests as FusionAuth sends them;
 //! - [`TestClient`] drives a [`Webhook`](crate::Webhook) in process;
-//! - [`conformance`] is the status table as a suite every adapter runs.
+//! - [`conformance`] is the status table as a suite every adapter runs;
+//! - `signing` (with the `signature` feature) signs requests like FusionAuth
+//!   and makes every kind of bad signature.
+//!
+//! Everything here is for tests only; the keys and secrets it embeds are
+//! public.
 
 mod client;
 pub mod conformance;
 mod request;
 pub mod samples;
+#[cfg(feature = "signature")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
+pub mod signing;
 
 pub use client::{TestClient, TestResponse};
 pub use request::TestRequest;

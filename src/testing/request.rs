@@ -104,6 +104,28 @@ impl TestRequest {
         self
     }
 
+    /// Adds `X-FusionAuth-Signature-JWT`, signed by `signer` over the body as
+    /// it stands (set the body first), as FusionAuth does.
+    #[cfg(feature = "signature")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
+    pub fn signed(self, signer: &super::signing::TestSigner) -> TestRequest {
+        let token = signer.sign(&self.body);
+        self.header(crate::signature::SIGNATURE_HEADER, &token)
+    }
+
+    /// Adds a bad `X-FusionAuth-Signature-JWT` of the given kind, made from
+    /// `signer` for the body as it stands.
+    #[cfg(feature = "signature")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
+    pub fn badly_signed(
+        self,
+        bad: super::signing::BadSignature,
+        signer: &super::signing::TestSigner,
+    ) -> TestRequest {
+        let token = bad.token(signer, &self.body);
+        self.header(crate::signature::SIGNATURE_HEADER, &token)
+    }
+
     /// The body as it stands.
     pub fn body_bytes(&self) -> &Bytes {
         &self.body

@@ -103,12 +103,23 @@ impl WebhookBuilder {
             builder = builder.max_body_size(parse_size(&size)?);
         }
         #[cfg(feature = "signature")]
-        if let Some(verifier) = crate::signature::SignatureVerifier::from_env_with(|name| {
-            lookup(name)
-                .and_then(Result::ok)
-                .filter(|value| !value.is_empty())
-        })? {
-            builder = builder.signature(verifier);
+        {
+            use crate::signature::{HMAC_KID_ENV, HMAC_SECRET_ENV, JWKS_ENV, SignatureVerifier};
+            // Checked here first so that a non-Unicode or empty value is an
+            // error, never a silently missing key.
+            let vars = [
+                (HMAC_SECRET_ENV, var(HMAC_SECRET_ENV)?),
+                (HMAC_KID_ENV, var(HMAC_KID_ENV)?),
+                (JWKS_ENV, var(JWKS_ENV)?),
+            ];
+            let lookup = |name: &str| {
+                vars.iter()
+                    .find(|(var_name, _)| *var_name == name)
+                    .and_then(|(_, value)| value.clone())
+            };
+            if let Some(verifier) = SignatureVerifier::from_env_with(lookup)? {
+                builder = builder.signature(verifier);
+            }
         }
         Ok(builder)
     }

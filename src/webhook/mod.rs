@@ -189,13 +189,13 @@ impl Webhook {
     /// Checks 5 and 6, then the handlers.
     async fn process(&self, headers: &HeaderMap, body: Bytes, fields: &mut EventFields) -> Outcome {
         #[cfg(feature = "signature")]
-        if let Some(verifier) = &self.inner.signature {
-            if let Err(error) = verifier.verify(headers, &body) {
-                return Outcome::Unauthorized {
-                    reason: error.to_string(),
-                    basic_challenge: false,
-                };
-            }
+        if let Some(verifier) = &self.inner.signature
+            && let Err(error) = verifier.verify(headers, &body)
+        {
+            return Outcome::Unauthorized {
+                reason: error.to_string(),
+                basic_challenge: false,
+            };
         }
         #[cfg(not(feature = "signature"))]
         let _ = headers;

@@ -1,0 +1,427 @@
+//! [`SignatureVerifier`]: checks a request's signature JWT against its body.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::key::Key;
+use super::{
+    Algorithm, BODY_HASH_CLAIM, Malformed, SIGNATURE_HEADER, Segment, SignatureConfigError,
+    SignatureError,
+};
+
+/// The longest signature header accepted, in bytes. FusionAuth's tokens are
+/// under 1 KiB (an RSA-4096 signature is 683 characters).
+pub(crate) const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// How much of a token's `alg` or `kid` an error keeps.
+const MAX_ECHO_CHARS: usize = 64;
+
+/// The environment variable holding an HMAC secret, for [`SignatureVerifier::from_env`].
+pub const HMAC_SECRET_ENV: &str = "FUSIONAUTH_WEBHOOK_HMAC_SECRET";
+/// The environment variable holding the HMAC key's id (its Key Master id).
+pub const HMAC_KID_ENV: &str = "FUSIONAUTH_WEBHOOK_HMAC_KID";
+/// The environment variable holding the path of a JWKS file.
+pub const JWKS_ENV: &str = "FUSIONAUTH_WEBHOOK_JWKS";
+
+/// Verifies FusionAuth's `X-FusionAuth-Signature-JWT` header against the raw
+/// body. See the [module docs](super) for an example.
+///
+/// Cheap to clone (the keys are shared); `Send + Sync`. Its `Debug` output
+/// lists each key's id and type, never key material.
+#[derive(Clone)]
+pub struct SignatureVerifier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    keys: Vec<Key>,
+    allow_keys_without_kid: bool,
+}
+
+impl SignatureVerifier {
+    /// Starts a verifier; add keys, then [`build`](SignatureVerifierBuilder::build).
+    pub fn builder() -> SignatureVerifierBuilder {
+        SignatureVerifierBuilder::default()
+    }
+
+    /// Verifies the request's signature header over the exact raw `body`.
+    ///
+    /// Call it before anything parses the body: a parser that re-serializes
+    /// JSON changes the bytes, and the hash no longer matches.
+    pub fn verify(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<(), SignatureError> {
+        let mut values = headers.get_all(SIGNATURE_HEADER).iter();
+        let value = values.next().ok_or(SignatureError::MissingHeader)?;
+        if values.next().is_some() {
+            return Err(SignatureError::RepeatedHeader);
+        }
+        let token = value
+            .to_str()
+            .map_err(|_| SignatureError::Malformed(Malformed::NotAscii))?;
+        self.verify_token(token, body)
+    }
+
+    /// Verifies a signature JWT (the header's value) over the exact raw `body`.
+    ///
+    /// For frameworks whose header map is not [`http::HeaderMap`].
+    pub fn verify_token(&self, token: &str, body: &[u8]) -> Result<(), SignatureError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(SignatureError::Malformed(Malformed::TooLong));
+        }
+        if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(SignatureError::Malformed(Malformed::NotAscii));
+        }
+        let mut segments = token.split('.');
+        let (Some(header), Some(claims), Some(signature), None) = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) else {
+            return Err(SignatureError::Malformed(Malformed::NotCompact));
+        };
+        let signing_input = &token.as_bytes()[..header.len() + 1 + claims.len()];
+
+        let header = JoseHeader::parse(&decode(header, Segment::Header)?)?;
+        let alg = Algorithm::from_name(&header.alg)
+            .ok_or_else(|| SignatureError::UnsupportedAlgorithm(echo(&header.alg)))?;
+        let candidates = self.candidates(header.kid.as_deref(), alg)?;
+
+        let claims = decode(claims, Segment::Claims)?;
+        let signature = decode(signature, Segment::Signature)?;
+        if !candidates
+            .iter()
+            .any(|key| key.verify(alg, signing_input, &signature))
+        {
+            return Err(SignatureError::BadSignature);
+        }
+
+        // Parsed only once the signature vouches for them.
+        let claimed = body_hash_claim(&claims)?;
+        let actual = STANDARD.encode(Sha256::digest(body));
+        if bool::from(actual.as_bytes().ct_eq(claimed.as_bytes())) {
+            Ok(())
+        } else {
+            Err(SignatureError::BodyHashMismatch)
+        }
+    }
+
+    /// The keys a token with this `kid` and `alg` may be checked against.
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>, SignatureError> {
+        let keys = &self.inner.keys;
+        let open = self.inner.allow_keys_without_kid;
+        if let Some(kid) = kid
+            && let Some(key) = keys.iter().find(|key| key.kid.as_deref() == Some(kid))
+        {
+            return if key.accepts(alg) {
+                Ok(vec![key])
+            } else {
+                Err(SignatureError::AlgorithmMismatch(alg))
+            };
+        }
+        // No key names this kid: only opted-in keys without kid may stand in
+        // (all keys, for a token without kid).
+        let pool: Vec<&Key> = keys
+            .iter()
+            .filter(|key| open && (kid.is_none() || key.kid.is_none()))
+            .collect();
+        if pool.is_empty() {
+            return Err(SignatureError::UnknownKid(kid.map(echo)));
+        }
+        let fitting: Vec<&Key> = pool.into_iter().filter(|key| key.accepts(alg)).collect();
+        if fitting.is_empty() {
+            return Err(SignatureError::AlgorithmMismatch(alg));
+        }
+        Ok(fitting)
+    }
+
+    /// A verifier from the process environment; see [`from_env_with`](Self::from_env_with).
+    pub fn from_env() -> Result<Option<SignatureVerifier>, SignatureConfigError> {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// A verifier from configuration variables, or `None` when none is set.
+    ///
+    /// - [`HMAC_SECRET_ENV`] (`FUSIONAUTH_WEBHOOK_HMAC_SECRET`): an HMAC
+    ///   secret, as Key Master shows it.
+    /// - [`HMAC_KID_ENV`] (`FUSIONAUTH_WEBHOOK_HMAC_KID`, optional): that
+    ///   key's id. FusionAuth puts its Key Master key id in every token's
+    ///   `kid`. Without this variable the secret is a key without kid, and
+    ///   [`allow_keys_without_kid`](SignatureVerifierBuilder::allow_keys_without_kid)
+    ///   is turned on: the secret is then tried for every token whose `kid`
+    ///   names no other key. This is safe, as it verifies only HMAC tokens,
+    ///   which need the secret; set the kid to have unknown kids refused.
+    /// - [`JWKS_ENV`] (`FUSIONAUTH_WEBHOOK_JWKS`): the path of a JWKS file,
+    ///   e.g. a saved copy of FusionAuth's `/.well-known/jwks.json`.
+    ///
+    /// `lookup` reads a variable (`|name| std::env::var(name).ok()`, or a map
+    /// in tests). An empty secret is an error, not "unset", so that a blank
+    /// variable never turns verification off silently.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::SignatureVerifier;
+    ///
+    /// let env = |name: &str| (name == "FUSIONAUTH_WEBHOOK_HMAC_SECRET").then(|| "s3cr3t".to_owned());
+    /// assert!(SignatureVerifier::from_env_with(env)?.is_some());
+    /// assert!(SignatureVerifier::from_env_with(|_| None)?.is_none());
+    /// # Ok::<(), fusionauth_webhooks::SignatureConfigError>(())
+    /// ```
+    pub fn from_env_with(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
+        let secret = lookup(HMAC_SECRET_ENV);
+        let kid = lookup(HMAC_KID_ENV);
+        let jwks = lookup(JWKS_ENV);
+        if secret.is_none() && kid.is_some() {
+            return Err(SignatureConfigError::IncompleteEnv {
+                set: HMAC_KID_ENV,
+                missing: HMAC_SECRET_ENV,
+            });
+        }
+        if secret.is_none() && jwks.is_none() {
+            return Ok(None);
+        }
+        let mut builder = SignatureVerifier::builder();
+        if let Some(secret) = secret {
+            if kid.is_none() {
+                builder = builder.allow_keys_without_kid();
+            }
+            builder = builder.hmac(kid.as_deref(), secret);
+        }
+        if let Some(path) = jwks {
+            builder = builder.jwks_file(path);
+        }
+        builder.build().map(Some)
+    }
+}
+
+impl fmt::Debug for SignatureVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureVerifier")
+            .field("keys", &self.inner.keys)
+            .field("allow_keys_without_kid", &self.inner.allow_keys_without_kid)
+            .finish()
+    }
+}
+
+/// Builds a [`SignatureVerifier`]; errors in any step are reported by
+/// [`build`](Self::build).
+///
+/// A token is checked against the key its `kid` names, with its `alg` only if
+/// that fits the key: HMAC keys take HS256/384/512, RSA keys RS256/384/512,
+/// P-256, P-384 and P-521 keys ES256, ES384 and ES512, Ed25519 keys
+/// `Ed25519`/`EdDSA`. Several keys at once (old and new, during a rotation)
+/// are fine, as long as their ids differ.
+#[derive(Default)]
+pub struct SignatureVerifierBuilder {
+    keys: Vec<Key>,
+    allow_keys_without_kid: bool,
+    error: Option<SignatureConfigError>,
+}
+
+impl SignatureVerifierBuilder {
+    /// Adds an HMAC secret (HS256, HS384 or HS512, as the token says).
+    ///
+    /// `kid` is the key's Key Master id; `secret` is the secret as Key
+    /// Master shows it, whose bytes are the HMAC key (as in FusionAuth).
+    pub fn hmac(self, kid: Option<&str>, secret: impl AsRef<[u8]>) -> Self {
+        let kid = kid.map(str::to_owned);
+        self.add(|| Key::hmac(kid, secret.as_ref()).map(|key| vec![key]))
+    }
+
+    /// Adds a public key in PEM (`-----BEGIN PUBLIC KEY-----`, or
+    /// `RSA PUBLIC KEY`): RSA (2048 bits or more), EC P-256, P-384 or P-521,
+    /// or Ed25519, told apart by the key itself.
+    pub fn public_key_pem(self, kid: Option<&str>, pem: impl AsRef<[u8]>) -> Self {
+        let kid = kid.map(str::to_owned);
+        self.add(|| Key::from_pem(kid, pem.as_ref()).map(|key| vec![key]))
+    }
+
+    /// Adds the keys of a JWKS, such as FusionAuth's `/.well-known/jwks.json`.
+    ///
+    /// RSA, EC (P-256, P-384, P-521) and OKP (Ed25519) keys are used, each
+    /// with its `kid` and, if it has one, only with its `alg`. Keys for
+    /// other uses (`use` other than `sig`), of other types or with other
+    /// algorithms are skipped; a set with no usable key is an error.
+    pub fn jwks(self, json: &str) -> Self {
+        self.add(|| Key::from_jwks(json))
+    }
+
+    /// Adds the keys of a JWKS file; see [`jwks`](Self::jwks).
+    pub fn jwks_file(self, path: impl AsRef<Path>) -> Self {
+        let path = path.as_ref();
+        match std::fs::read_to_string(path) {
+            Ok(json) => self.jwks(&json),
+            Err(error) => self.fail(SignatureConfigError::ReadJwks {
+                path: path.to_owned(),
+                reason: error.to_string(),
+            }),
+        }
+    }
+
+    /// Lets keys and tokens go without a `kid`.
+    ///
+    /// FusionAuth names its key in every token, so by default a key must
+    /// have an id, a token without `kid` is refused and so is a `kid` no key
+    /// has. With this, a token without `kid` is checked against every key
+    /// that fits its `alg`, and a token whose `kid` no key has against every
+    /// key without an id that fits. An `alg` never reaches a key of another
+    /// type either way.
+    pub fn allow_keys_without_kid(mut self) -> Self {
+        self.allow_keys_without_kid = true;
+        self
+    }
+
+    /// Builds the verifier, or says what is wrong with the configuration.
+    pub fn build(self) -> Result<SignatureVerifier, SignatureConfigError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if self.keys.is_empty() {
+            return Err(SignatureConfigError::NoKeys);
+        }
+        for (index, key) in self.keys.iter().enumerate() {
+            match &key.kid {
+                None if !self.allow_keys_without_kid => {
+                    return Err(SignatureConfigError::KeyWithoutKid);
+                }
+                None => {}
+                Some(kid) if kid.is_empty() => return Err(SignatureConfigError::EmptyKid),
+                Some(kid)
+                    if self.keys[..index]
+                        .iter()
+                        .any(|other| other.kid.as_deref() == Some(kid)) =>
+                {
+                    return Err(SignatureConfigError::DuplicateKid(kid.clone()));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(SignatureVerifier {
+            inner: Arc::new(Inner {
+                keys: self.keys,
+                allow_keys_without_kid: self.allow_keys_without_kid,
+            }),
+        })
+    }
+
+    fn add(mut self, keys: impl FnOnce() -> Result<Vec<Key>, SignatureConfigError>) -> Self {
+        if self.error.is_none() {
+            match keys() {
+                Ok(keys) => self.keys.extend(keys),
+                Err(error) => self.error = Some(error),
+            }
+        }
+        self
+    }
+
+    fn fail(mut self, error: SignatureConfigError) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+}
+
+impl fmt::Debug for SignatureVerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureVerifierBuilder")
+            .field("keys", &self.keys)
+            .field("allow_keys_without_kid", &self.allow_keys_without_kid)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+/// The JOSE header members this crate reads; others (`typ`, `x5t`, ...) are ignored.
+struct JoseHeader {
+    alg: String,
+    kid: Option<String>,
+}
+
+impl JoseHeader {
+    /// Reads a JSON object with a string `alg`, an optional string `kid` and
+    /// no `crit` (RFC 7515: unknown critical extensions must be refused).
+    fn parse(json: &[u8]) -> Result<JoseHeader, SignatureError> {
+        let malformed = SignatureError::Malformed(Malformed::Header);
+        let mut object: Map<String, Value> =
+            serde_json::from_slice(json).map_err(|_| malformed.clone())?;
+        if object.contains_key("crit") {
+            return Err(SignatureError::Malformed(Malformed::Critical));
+        }
+        let alg = match object.remove("alg") {
+            Some(Value::String(alg)) => alg,
+            _ => return Err(malformed),
+        };
+        let kid = match object.remove("kid") {
+            None => None,
+            Some(Value::String(kid)) => Some(kid),
+            Some(_) => return Err(malformed),
+        };
+        Ok(JoseHeader { alg, kid })
+    }
+}
+
+/// The `request_body_sha256` claim of a JSON object.
+fn body_hash_claim(json: &[u8]) -> Result<String, SignatureError> {
+    let mut object: Map<String, Value> =
+        serde_json::from_slice(json).map_err(|_| SignatureError::Malformed(Malformed::Claims))?;
+    match object.remove(BODY_HASH_CLAIM) {
+        Some(Value::String(claim)) => Ok(claim),
+        None | Some(Value::Null) => Err(SignatureError::Malformed(Malformed::MissingClaim)),
+        Some(_) => Err(SignatureError::Malformed(Malformed::Claims)),
+    }
+}
+
+fn decode(segment: &str, which: Segment) -> Result<Vec<u8>, SignatureError> {
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| SignatureError::Malformed(Malformed::Base64(which)))
+}
+
+/// A value from the token, cut short for an error message.
+fn echo(value: &str) -> String {
+    value.chars().take(MAX_ECHO_CHARS).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn verifier_is_send_sync_and_clone() {
+        assert_send_sync_clone::<SignatureVerifier>();
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let verifier = SignatureVerifier::builder()
+            .hmac(Some("kid-1"), "super-secret-value")
+            .build()
+            .unwrap();
+        let debug = format!("{verifier:?}");
+        assert!(!debug.contains("super-secret-value"), "{debug}");
+        assert!(debug.contains("kid-1") && debug.contains("hmac"), "{debug}");
+        let builder = SignatureVerifier::builder().hmac(None, "super-secret-value");
+        assert!(!format!("{builder:?}").contains("super-secret-value"));
+    }
+
+    #[test]
+    fn errors_echo_at_most_64_chars_of_the_token() {
+        let verifier = SignatureVerifier::builder()
+            .hmac(Some("k"), "secret")
+            .build()
+            .unwrap();
+        let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{}"}}"#, "X".repeat(500)));
+        let error = verifier
+            .verify_token(&format!("{header}.e30.c2ln"), b"")
+            .unwrap_err();
+        assert_eq!(error, SignatureError::UnsupportedAlgorithm("X".repeat(64)));
+    }
+}
