@@ -12,14 +12,11 @@
 mod bodies;
 
 use bytes::Bytes;
-use fusionauth_webhooks::payload::{UserBulkCreate, UserLoginSuccess, UserUpdate};
 use fusionauth_webhooks::{Router, Webhook};
 use http::{Request, StatusCode};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
-
-const KEY: &str = "benchmark-api-key-4f1c2a9e7d3b5a60c8e1f2a3b4c5d6e7";
 
 /// Allocations (blocks, bytes) made by one call of `work`.
 fn count(mut work: impl FnMut()) -> (u64, u64) {
@@ -38,32 +35,11 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a runtime");
-    let build = |router: Router| {
-        Webhook::builder()
-            .api_key(KEY)
-            .router(router)
-            .build()
-            .expect("a valid configuration")
-    };
-    let typed = build(
-        Router::new()
-            .on(|event: UserLoginSuccess| async move {
-                drop(event);
-                Ok(())
-            })
-            .on(|event: UserUpdate| async move {
-                drop(event);
-                Ok(())
-            })
-            .on(|event: UserBulkCreate| async move {
-                drop(event);
-                Ok(())
-            }),
-    );
-    let unrouted = build(Router::new());
+    let typed = bodies::webhook(bodies::typed_router());
+    let unrouted = bodies::webhook(Router::new());
     let send = |webhook: &Webhook, body: &Bytes| {
         let request = Request::post("/")
-            .header("authorization", KEY)
+            .header("authorization", bodies::KEY)
             .header("content-type", "application/json")
             .body(body.clone())
             .expect("a valid request");

@@ -18,11 +18,10 @@ mod bodies;
 
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use fusionauth_webhooks::payload::{UserBulkCreate, UserLoginSuccess, UserUpdate};
-use fusionauth_webhooks::{Router, Webhook};
+use fusionauth_webhooks::Router;
 use http::{Request, StatusCode};
 
-const KEY: &str = "benchmark-api-key-4f1c2a9e7d3b5a60c8e1f2a3b4c5d6e7";
+use bodies::{KEY, typed_router, webhook};
 
 fn request(body: Bytes, key: &str, content_type: &str) -> Request<Bytes> {
     Request::post("/fusionauth-webhook")
@@ -30,30 +29,6 @@ fn request(body: Bytes, key: &str, content_type: &str) -> Request<Bytes> {
         .header("content-type", content_type)
         .body(body)
         .expect("a valid request")
-}
-
-fn webhook(router: Router) -> Webhook {
-    Webhook::builder()
-        .api_key(KEY)
-        .router(router)
-        .build()
-        .expect("a valid configuration")
-}
-
-fn typed_router() -> Router {
-    Router::new()
-        .on(|event: UserLoginSuccess| async move {
-            drop(event);
-            Ok(())
-        })
-        .on(|event: UserUpdate| async move {
-            drop(event);
-            Ok(())
-        })
-        .on(|event: UserBulkCreate| async move {
-            drop(event);
-            Ok(())
-        })
 }
 
 fn bodies() -> [(&'static str, Bytes); 3] {

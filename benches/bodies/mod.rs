@@ -1,12 +1,44 @@
-//! The FusionAuth-shaped bodies the benchmarks measure, built from the
-//! crate's own samples: small, typical and bulk.
+//! What the benchmarks share: the FusionAuth-shaped bodies they measure
+//! (built from the crate's own samples: small, typical and bulk) and the
+//! webhook they send them to.
 
 use bytes::Bytes;
 use fusionauth_webhooks::domain::{User, UserRegistration};
 use fusionauth_webhooks::payload::{UserBulkCreate, UserLoginSuccess, UserUpdate};
 use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::{Router, Webhook};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
+
+/// The API key every benchmark request carries.
+pub(crate) const KEY: &str = "benchmark-api-key-4f1c2a9e7d3b5a60c8e1f2a3b4c5d6e7";
+
+/// A webhook requiring [`KEY`], with these handlers.
+pub(crate) fn webhook(router: Router) -> Webhook {
+    Webhook::builder()
+        .api_key(KEY)
+        .router(router)
+        .build()
+        .expect("a valid configuration")
+}
+
+/// No-op typed handlers for the three bodies: each receives its payload
+/// struct, so the measurement includes building it.
+pub(crate) fn typed_router() -> Router {
+    Router::new()
+        .on(|event: UserLoginSuccess| async move {
+            drop(event);
+            Ok(())
+        })
+        .on(|event: UserUpdate| async move {
+            drop(event);
+            Ok(())
+        })
+        .on(|event: UserBulkCreate| async move {
+            drop(event);
+            Ok(())
+        })
+}
 
 /// A `user.login.success`: the smallest common event.
 pub(crate) fn small() -> Bytes {
