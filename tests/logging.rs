@@ -1,0 +1,97 @@
+//! What the log says about each request: enough to debug, never a secret or
+//! a body.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use fusionauth_webhooks::testing::{TestClient, TestRequest};
+use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
+use tracing_subscriber::fmt::MakeWriter;
+
+/// Collects everything the subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+const SECRET: &str = "s3cr3t-api-key-never-logged";
+const PERSONAL: &str = "ada.okafor@example.com";
+
+#[tokio::test(flavor = "current_thread")]
+async fn log_lines_explain_refusals_without_secrets_or_bodies() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let webhook = Webhook::builder()
+        .api_key(SECRET)
+        .router(
+            Router::new().on_event(EventType::UserCreate, |_: Event| async {
+                Err(HandlerError::internal("database unreachable"))
+            }),
+        )
+        .build()
+        .unwrap();
+    let client = TestClient::new(webhook);
+    let body = format!(
+        r#"{{"event":{{"type":"user.create","id":"e502168a-b469-45d9-a079-fd45f83e0406","user":{{"email":"{PERSONAL}"}}}}}}"#
+    );
+    let wrong = client
+        .send(
+            TestRequest::body(body.clone())
+                .api_key("s3cr3t-api-key-never-loggeD")
+                .build(),
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    let failed = client
+        .send(TestRequest::body(body).api_key(SECRET).build())
+        .await;
+    assert_eq!(failed.status, 500);
+
+    let log = captured.text();
+    assert!(
+        log.contains("header `authorization` has none of the accepted values"),
+        "{log}"
+    );
+    assert!(log.contains("outcome=\"unauthorized\" status=401"), "{log}");
+    assert!(log.contains("event_type=\"user.create\""), "{log}");
+    assert!(
+        log.contains("event_id=e502168a-b469-45d9-a079-fd45f83e0406"),
+        "{log}"
+    );
+    assert!(
+        log.contains("handler failed: database unreachable"),
+        "{log}"
+    );
+    assert!(log.contains("elapsed_us="), "{log}");
+    for secret in [SECRET, "s3cr3t-api-key-never-loggeD", PERSONAL] {
+        assert!(!log.contains(secret), "the log shows {secret}: {log}");
+    }
+}
