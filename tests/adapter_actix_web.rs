@@ -34,10 +34,10 @@ async fn start(webhook: Webhook) -> SocketAddr {
     address
 }
 
-// actix-web: `App::route` with a method guard falls through to the app's
-// default service when the guard fails, so a wrong method on the app's own
-// route is 404, not 405. (A `web::resource` whose routes' guards all fail
-// answers 405, without `Allow`.)
+// actix-web: `App::route` moves the route's method guard onto the resource,
+// so a wrong method on the app's own route falls through to the app's
+// default service: 404, not 405. (`web::resource(..).route(web::get()..)`
+// would answer 405 with `Allow`.)
 common::adapter_tests! {
     start: start,
     app: start,
