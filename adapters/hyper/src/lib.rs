@@ -1,0 +1,134 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+use std::convert::Infallible;
+use std::error::Error as StdError;
+use std::future::{Future, pending};
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use fusionauth_webhooks::Webhook;
+use fusionauth_webhooks::service::ResponseFuture;
+use http::{Request, Response, StatusCode};
+use http_body::Body;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+
+/// A hyper `Service` that answers with a [`Webhook`], at every path or at
+/// one path only (see [`at`](WebhookService::at)).
+///
+/// Give it to `hyper::server::conn::http1::Builder::serve_connection`, or
+/// to [`serve`]. See the [crate docs](crate) for an example.
+#[derive(Debug, Clone)]
+pub struct WebhookService {
+    webhook: Webhook,
+    path: Option<Arc<str>>,
+}
+
+impl WebhookService {
+    /// A service that answers every request with `webhook`.
+    pub fn new(webhook: Webhook) -> WebhookService {
+        WebhookService {
+            webhook,
+            path: None,
+        }
+    }
+
+    /// Answers with the webhook only at this exact path (the query is
+    /// ignored), and with an empty `404` elsewhere.
+    pub fn at(mut self, path: impl Into<Arc<str>>) -> WebhookService {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// The webhook this service answers with.
+    pub fn into_inner(self) -> Webhook {
+        self.webhook
+    }
+}
+
+impl From<Webhook> for WebhookService {
+    fn from(webhook: Webhook) -> WebhookService {
+        WebhookService::new(webhook)
+    }
+}
+
+impl<B> hyper::service::Service<Request<B>> for WebhookService
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn call(&self, request: Request<B>) -> ResponseFuture {
+        let elsewhere = self
+            .path
+            .as_deref()
+            .is_some_and(|path| request.uri().path() != path);
+        if elsewhere {
+            let mut response = Response::new(Full::default());
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            return Box::pin(std::future::ready(Ok(response)));
+        }
+        tower_service::Service::call(&mut self.webhook.clone(), request)
+    }
+}
+
+/// Serves `service` over HTTP/1.1 on every connection `listener` accepts,
+/// until the returned future is dropped.
+///
+/// Each connection runs in its own task. Dropping the future (or aborting
+/// the task that runs it) stops accepting at once; open connections finish
+/// the request in flight and then close. To wait for them, use
+/// [`serve_with_shutdown`].
+pub async fn serve(listener: TcpListener, service: impl Into<WebhookService>) {
+    serve_with_shutdown(listener, service, pending()).await;
+}
+
+/// Like [`serve`], until `signal` completes; then stops accepting, lets every
+/// open connection finish its request in flight, and returns when all have
+/// closed.
+///
+/// A failed `accept` (out of file descriptors, say) is logged and retried
+/// after a short pause; it does not stop the server.
+pub async fn serve_with_shutdown(
+    listener: TcpListener,
+    service: impl Into<WebhookService>,
+    signal: impl Future<Output = ()>,
+) {
+    let service = service.into();
+    let graceful = GracefulShutdown::new();
+    let mut signal = pin!(signal);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut signal => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                tracing::warn!(%error, "accepting a connection failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let connection =
+            http1::Builder::new().serve_connection(TokioIo::new(stream), service.clone());
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "a webhook connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}

@@ -1,0 +1,358 @@
+//! What every adapter test shares: a real HTTP/1.1 client over TCP, which is
+//! the conformance suite's `Transport`, and the cases beyond the suite.
+//!
+//! Each adapter test serves an app with `GET /health` (answering `ok` from
+//! the app's state) beside the suite's webhook at [`WEBHOOK_PATH`].
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use fusionauth_webhooks::DEFAULT_MAX_BODY_SIZE;
+use fusionauth_webhooks::testing::conformance::{
+    API_KEY, Conformance, Framing, TENANT_ID, Transport,
+};
+use fusionauth_webhooks::testing::{TestRequest, TestResponse};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+
+/// Where every adapter test mounts the webhook.
+pub const WEBHOOK_PATH: &str = "/hooks/fusionauth";
+
+/// How long one request may take before the test fails instead of hanging.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An HTTP/1.1 client for one path of a server: one connection per request,
+/// headers sent exactly as given (repeated ones too), `Connection: close`.
+#[derive(Debug, Clone)]
+pub struct Client {
+    address: SocketAddr,
+    path: &'static str,
+    /// Write the whole request before reading anything, as a simple client
+    /// does; otherwise read the response while the body is still being sent.
+    send_then_read: bool,
+}
+
+impl Client {
+    /// Reads the response while still sending the body, so an early answer
+    /// (such as a 401 before an unread body) is always seen.
+    pub fn new(address: SocketAddr, path: &'static str) -> Client {
+        Client {
+            address,
+            path,
+            send_then_read: false,
+        }
+    }
+
+    /// Sends the whole request, then reads the response.
+    pub fn send_then_read(mut self) -> Client {
+        self.send_then_read = true;
+        self
+    }
+
+    async fn exchange(
+        &self,
+        request: Request<Bytes>,
+        framing: Framing,
+    ) -> Result<TestResponse, String> {
+        let (parts, body) = request.into_parts();
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nhost: {}\r\n",
+            parts.method, self.path, self.address
+        )
+        .into_bytes();
+        for (name, value) in &parts.headers {
+            head.extend_from_slice(format!("{name}: ").as_bytes());
+            head.extend_from_slice(value.as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        let mut wire = BytesMut::from(&head[..]);
+        match framing {
+            Framing::ContentLength => {
+                wire.extend_from_slice(
+                    format!(
+                        "content-length: {}\r\nconnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .as_bytes(),
+                );
+                wire.extend_from_slice(&body);
+            }
+            Framing::Chunked => {
+                wire.extend_from_slice(b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n");
+                for chunk in body.chunks(64 * 1024) {
+                    wire.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    wire.extend_from_slice(chunk);
+                    wire.extend_from_slice(b"\r\n");
+                }
+                wire.extend_from_slice(b"0\r\n\r\n");
+            }
+        }
+
+        let stream = TcpStream::connect(self.address)
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        let (mut reader, mut writer) = stream.into_split();
+        // The write half lives on (as the sending task's output, or here)
+        // until the response is read: dropping it would half-close the
+        // connection, which hyper takes as an abort.
+        let mut sending =
+            tokio::spawn(async move { writer.write_all(&wire).await.map(|()| writer) });
+        let _sent = if self.send_then_read {
+            let sent = (&mut sending).await.map_err(|e| e.to_string())?;
+            Some(sent.map_err(|e| format!("send: {e}"))?)
+        } else {
+            None
+        };
+        let mut received = Vec::new();
+        let outcome = loop {
+            let mut buffer = [0u8; 16 * 1024];
+            match reader.read(&mut buffer).await {
+                Ok(0) => {
+                    break parse(&received).ok_or_else(|| {
+                        format!(
+                            "connection closed after {} bytes of response",
+                            received.len()
+                        )
+                    });
+                }
+                Ok(n) => {
+                    received.extend_from_slice(&buffer[..n]);
+                    if let Some(response) = parse(&received) {
+                        break Ok(response);
+                    }
+                }
+                Err(error) => break parse(&received).ok_or_else(|| format!("receive: {error}")),
+            }
+        };
+        sending.abort();
+        outcome
+    }
+}
+
+impl Transport for Client {
+    async fn send(
+        &self,
+        request: Request<Bytes>,
+        framing: Framing,
+    ) -> Result<TestResponse, String> {
+        tokio::time::timeout(TIMEOUT, self.exchange(request, framing))
+            .await
+            .map_err(|_| format!("no response within {TIMEOUT:?}"))?
+    }
+}
+
+/// A complete response, once `bytes` hold all of it.
+fn parse(bytes: &[u8]) -> Option<TestResponse> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()?
+        .split(' ')
+        .nth(1)?
+        .parse::<StatusCode>()
+        .ok()?;
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        headers.append(
+            HeaderName::try_from(name.trim()).ok()?,
+            HeaderValue::try_from(value.trim()).ok()?,
+        );
+    }
+    let rest = &bytes[end + 4..];
+    let body = if headers
+        .get("transfer-encoding")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"))
+    {
+        dechunk(rest)?
+    } else {
+        let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
+        Bytes::copy_from_slice(rest.get(..length)?)
+    };
+    Some(TestResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// A whole chunked body, once its last chunk has arrived.
+fn dechunk(mut rest: &[u8]) -> Option<Bytes> {
+    let mut body = BytesMut::new();
+    loop {
+        let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        if size == 0 {
+            return Some(body.freeze());
+        }
+        body.extend_from_slice(rest.get(line_end + 2..line_end + 2 + size)?);
+        rest = rest.get(line_end + 4 + size..)?;
+    }
+}
+
+/// Runs the whole conformance suite through the server's webhook path;
+/// the server serves `suite.webhook()` there.
+pub async fn passes_the_conformance_suite(suite: &Conformance, address: SocketAddr) {
+    let report = suite.run(&Client::new(address, WEBHOOK_PATH)).await;
+    println!("{report}");
+    report.assert_passed();
+}
+
+/// A request without body or headers.
+fn bare(method: Method) -> Request<Bytes> {
+    let mut request = Request::new(Bytes::new());
+    *request.method_mut() = method;
+    request
+}
+
+/// `GET /health` still answers `ok` from the app's state; the webhook path
+/// answers a wrong method itself (405, `Allow: POST`, empty body); another
+/// path is not the webhook's (404). Returns the status the framework itself
+/// gives `POST /health`, a wrong method on the app's own route.
+pub async fn lives_beside_the_apps_own_routes(address: SocketAddr) -> StatusCode {
+    let health = Client::new(address, "/health")
+        .send(bare(Method::GET), Framing::ContentLength)
+        .await;
+    let health = health.expect("GET /health is answered");
+    assert_eq!(
+        (health.status, &health.body[..]),
+        (StatusCode::OK, &b"ok"[..])
+    );
+
+    for method in [Method::GET, Method::PUT, Method::DELETE, Method::PATCH] {
+        let request = bare(method.clone());
+        let response = Client::new(address, WEBHOOK_PATH)
+            .send(request, Framing::ContentLength)
+            .await;
+        let response = response.expect("the webhook answers");
+        assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+        assert_eq!(
+            response.headers.get("allow").map(|v| v.as_bytes()),
+            Some(&b"POST"[..]),
+            "{method}"
+        );
+        assert!(
+            response.body.is_empty(),
+            "{method}: the core's 405 has no body"
+        );
+    }
+
+    let elsewhere = Client::new(address, "/hooks/other")
+        .send(event(100), Framing::ContentLength)
+        .await;
+    assert_eq!(elsewhere.expect("answered").status, StatusCode::NOT_FOUND);
+
+    // What the framework itself answers for a wrong method on its own route.
+    let response = Client::new(address, "/health")
+        .send(bare(Method::POST), Framing::ContentLength)
+        .await;
+    response.expect("POST /health is answered").status
+}
+
+/// An authorized `user.create` event for the suite's tenant, exactly `size`
+/// bytes long (at least about 120).
+pub fn event(size: usize) -> Request<Bytes> {
+    let head = format!(r#"{{"event":{{"type":"user.create","tenantId":"{TENANT_ID}","padding":""#);
+    let tail = r#""}}"#;
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(head.as_bytes());
+    body.resize(size.saturating_sub(tail.len()).max(head.len()), b'x');
+    body.extend_from_slice(tail.as_bytes());
+    let request = TestRequest::body(body).api_key(API_KEY);
+    // The suite's webhook also requires a signature when the feature is on.
+    #[cfg(feature = "signature")]
+    let request = request.signed(&fusionauth_webhooks::testing::conformance::signer());
+    request.build()
+}
+
+/// The webhook's 8 MiB limit is the only one, with and without
+/// `Content-Length`, for a client that sends the whole body before reading.
+pub async fn body_limits_are_the_webhooks_own(address: SocketAddr) {
+    let client = Client::new(address, WEBHOOK_PATH).send_then_read();
+    for framing in [Framing::ContentLength, Framing::Chunked] {
+        let at_limit = client.send(event(DEFAULT_MAX_BODY_SIZE), framing).await;
+        assert_eq!(
+            at_limit.map(|r| r.status),
+            Ok(StatusCode::OK),
+            "8 MiB, {framing:?}"
+        );
+        let over = client.send(event(DEFAULT_MAX_BODY_SIZE + 1), framing).await;
+        assert_eq!(
+            over.map(|r| r.status),
+            Ok(StatusCode::PAYLOAD_TOO_LARGE),
+            "8 MiB + 1, {framing:?}"
+        );
+        let far_over = client
+            .send(event(DEFAULT_MAX_BODY_SIZE * 3 / 2), framing)
+            .await;
+        assert_eq!(
+            far_over.map(|r| r.status),
+            Ok(StatusCode::PAYLOAD_TOO_LARGE),
+            "12 MiB, {framing:?}"
+        );
+    }
+}
+
+/// 32 requests at once, each on its own connection, are all answered 200.
+pub async fn answers_concurrent_requests(address: SocketAddr) {
+    let requests: Vec<_> = (0..32)
+        .map(|n| {
+            let client = Client::new(address, WEBHOOK_PATH);
+            let framing = if n % 2 == 0 {
+                Framing::ContentLength
+            } else {
+                Framing::Chunked
+            };
+            tokio::spawn(
+                async move { client.send(event(200 + n), framing).await.map(|r| r.status) },
+            )
+        })
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.expect("the task ran"), Ok(StatusCode::OK));
+    }
+}
+
+/// The tests every adapter runs alike. `start(Webhook) -> SocketAddr` serves
+/// the webhook at [`WEBHOOK_PATH`]; `app` does too, beside `GET /health`;
+/// `post_health` is what the framework answers to `POST /health`.
+macro_rules! adapter_tests {
+    (start: $start:path, app: $app:path, post_health: $post_health:expr $(,)?) => {
+        #[tokio::test]
+        async fn the_webhook_lives_beside_the_apps_own_routes() {
+            let webhook = fusionauth_webhooks::testing::conformance::Conformance::new().webhook();
+            let address = $app(webhook).await;
+            let post_health = crate::common::lives_beside_the_apps_own_routes(address).await;
+            assert_eq!(
+                post_health, $post_health,
+                "the framework's own wrong-method answer"
+            );
+        }
+
+        #[tokio::test]
+        async fn the_conformance_suite_passes_over_tcp() {
+            let suite = fusionauth_webhooks::testing::conformance::Conformance::new();
+            let address = $start(suite.webhook()).await;
+            crate::common::passes_the_conformance_suite(&suite, address).await;
+        }
+
+        #[tokio::test]
+        async fn the_webhooks_body_limit_is_the_only_one() {
+            let webhook = fusionauth_webhooks::testing::conformance::Conformance::new().webhook();
+            crate::common::body_limits_are_the_webhooks_own($start(webhook).await).await;
+        }
+
+        #[tokio::test]
+        async fn concurrent_requests_are_all_answered() {
+            let webhook = fusionauth_webhooks::testing::conformance::Conformance::new().webhook();
+            crate::common::answers_concurrent_requests($start(webhook).await).await;
+        }
+    };
+}
+pub(crate) use adapter_tests;
