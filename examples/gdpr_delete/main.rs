@@ -1,0 +1,83 @@
+//! The scenario of FusionAuth's GDPR tutorial: when FusionAuth deletes a user,
+//! delete everything the app keeps about them first.
+//!
+//! ```sh
+//! cargo run --example gdpr_delete
+//! ```
+//!
+//! An axum app keeps todos per user in a SQLite file (`gdpr_delete.db`, or
+//! `GDPR_DELETE_DB`), seeded with two demo users on first start. The
+//! `user.delete` handler deletes the user's rows in one transaction and
+//! answers 200 only after the commit; if the database fails it answers 500,
+//! and FusionAuth (with the tenant's `user.delete` transaction setting
+//! requiring this webhook) does not delete the user either.
+//!
+//! Routes: `POST /fusionauth-webhook` (the webhook) and `GET /todos/{user_id}`
+//! (the app's own data, to watch it go).
+
+mod handler;
+#[path = "../support/mod.rs"]
+mod support;
+mod todos;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use uuid::Uuid;
+
+use todos::{DEMO_USERS, TodoStore};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    support::init_logging();
+    let path = std::env::var_os("GDPR_DELETE_DB")
+        .map_or_else(|| PathBuf::from("gdpr_delete.db"), PathBuf::from);
+    let store = Arc::new(TodoStore::open(&path)?);
+    let seeded = store.seed_demo_data()?;
+
+    let (webhook, generated_key) = support::webhook_from_env(handler::router(Arc::clone(&store)))?;
+    let app = axum::Router::new()
+        .route("/todos/{user_id}", get(count_todos))
+        .with_state(Arc::clone(&store))
+        .merge(fusionauth_webhooks_axum::router(
+            support::WEBHOOK_PATH,
+            webhook,
+        ));
+
+    let listener = tokio::net::TcpListener::bind(support::listen_addr()?).await?;
+    let addr = listener.local_addr()?;
+    println!(
+        "todo database: {} ({seeded} demo todos added)",
+        path.display()
+    );
+    for (user, email) in DEMO_USERS {
+        println!(
+            "  {email}: {user}, {} todos (GET http://{addr}/todos/{user})",
+            store.count_for(user)?
+        );
+    }
+    support::print_banner(addr, generated_key.as_deref());
+    println!("After the curl, the todos of user 00000000-0000-0000-0000-000000000001 are gone.");
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// `GET /todos/{user_id}`: how many todos the app keeps for a user.
+async fn count_todos(
+    State(store): State<Arc<TodoStore>>,
+    Path(user_id): Path<Uuid>,
+) -> Result<String, StatusCode> {
+    tokio::task::spawn_blocking(move || store.count_for(user_id))
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
+        .map(|count| format!("{count}\n"))
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
+}
