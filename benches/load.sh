@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# HTTP load test: each adapter's example receiver against a hand-written axum
+# receiver (benches/baseline_axum.rs), one after the other, on 127.0.0.1.
+#
+#   bash benches/load.sh                # 10 s per run, 1, 16 and 64 connections
+#   DURATION=5 CONNECTIONS="16" bash benches/load.sh
+#
+# Installs wrk from Debian's packages when it is missing (needs root and
+# apt). Prints requests/s, p50 and p99 latency and peak RSS per server and
+# connection count, and each figure's ratio to the baseline. Every run is
+# bounded in time and targets loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-"1 16 64"}
+SERVERS=${SERVERS:-"baseline_axum axum actix_web warp hyper"}
+PORT=${PORT:-18080}
+KEY="load-test-key-5b8e1c2d9f3a4e6b7c0d1e2f3a4b5c6d"
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+fi
+
+echo "building the release examples" >&2
+# shellcheck disable=SC2086
+cargo build --release --quiet --all-features $(for s in $SERVERS; do printf -- '--example %s ' "$s"; done)
+
+# A typical user.update body (about 2.5 KB), as FusionAuth sends it.
+cat > "$WORK/body.json" <<'JSON'
+{"event":{"id":"3d5e8f21-6a4b-4c9d-8e7f-0a1b2c3d4e5f","createInstant":1749040200000,"type":"user.update","tenantId":"9b2e4c61-0d3f-4a8b-b5c7-6e1f2a3b4c5d","info":{"ipAddress":"203.0.113.42","userAgent":"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36","deviceType":"BROWSER","location":{"city":"Lagos","country":"NG","latitude":6.455,"longitude":3.394,"region":"LA","displayString":"Lagos, LA, NG"}},"linkedObjectId":"7f3c2a51-8d0e-4b6a-9c47-1e2d3f4a5b6c","original":{"id":"7f3c2a51-8d0e-4b6a-9c47-1e2d3f4a5b6c","email":"ada.previous@example.com","firstName":"Ada","lastName":"Okafor","active":true,"verified":true,"tenantId":"9b2e4c61-0d3f-4a8b-b5c7-6e1f2a3b4c5d","insertInstant":1717500000000,"lastLoginInstant":1749040100000,"passwordChangeRequired":false,"preferredLanguages":["en","fr"],"timezone":"Africa/Lagos","data":{"plan":"pro","seats":12,"flags":{"beta":true,"newsletter":false}},"registrations":[{"id":"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","applicationId":"5c7a9e13-2b4d-4f60-8a1c-3e5f7b9d0a2c","roles":["admin","user"],"insertInstant":1717500000000,"lastLoginInstant":1749040100000,"verified":true,"data":{"theme":"dark"}}]},"user":{"id":"7f3c2a51-8d0e-4b6a-9c47-1e2d3f4a5b6c","email":"ada.okafor@example.com","firstName":"Ada","lastName":"Okafor","active":true,"verified":true,"tenantId":"9b2e4c61-0d3f-4a8b-b5c7-6e1f2a3b4c5d","insertInstant":1717500000000,"lastLoginInstant":1749040100000,"lastUpdateInstant":1749040200000,"passwordChangeRequired":false,"preferredLanguages":["en","fr"],"timezone":"Africa/Lagos","twoFactor":{"methods":[{"id":"35VW","method":"authenticator","authenticator":{"algorithm":"HmacSHA1","codeLength":6,"timeStep":30}}]},"data":{"plan":"pro","seats":12,"flags":{"beta":true,"newsletter":false}},"memberships":[{"id":"c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f","groupId":"2e4f6a8c-1b3d-4e5f-9a7b-c8d0e2f4a6b8","insertInstant":1717500000000}],"registrations":[{"id":"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","applicationId":"5c7a9e13-2b4d-4f60-8a1c-3e5f7b9d0a2c","roles":["admin","user"],"insertInstant":1717500000000,"lastLoginInstant":1749040100000,"verified":true,"data":{"theme":"dark"}},{"id":"1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e","applicationId":"6d8b0f24-3c5e-4071-9b2d-4f6a8c0e1b3d","roles":["user"],"insertInstant":1717600000000,"verified":true}]}}}
+JSON
+
+cat > "$WORK/post.lua" <<LUA
+local f = io.open("$WORK/body.json", "rb")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "$KEY"
+LUA
+
+# Latency in microseconds from wrk's "50%   1.23ms" style.
+to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v*1000 } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000000 } else print v }'; }
+
+results="$WORK/results.tsv"
+for server in $SERVERS; do
+  FUSIONAUTH_WEBHOOK_API_KEY=$KEY FUSIONAUTH_WEBHOOK_ADDR=127.0.0.1:$PORT FUSIONAUTH_WEBHOOK_QUIET=1 \
+    "target/release/examples/$server" >"$WORK/$server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
+    sleep 0.1
+  done
+  # One request must succeed before measuring.
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $KEY" -H 'Content-Type: application/json' \
+    --data-binary @"$WORK/body.json" "http://127.0.0.1:$PORT/fusionauth-webhook")
+  if [ "$status" != 200 ]; then
+    echo "$server answered $status to a valid event; log:" >&2; cat "$WORK/$server.log" >&2; exit 1
+  fi
+  for c in $CONNECTIONS; do
+    threads=$(( c < 2 ? 1 : 2 ))
+    wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" \
+      "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/wrk.txt"
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+    p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt" | to_us)
+    p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt" | to_us)
+    errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
+    [ -z "$errors" ] || echo "$server c=$c: $errors" >&2
+    printf '%s\t%s\t%s\t%s\t%s\n' "$server" "$c" "$rps" "$p50" "$p99" >>"$results"
+  done
+  rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  printf '%s\trss\t%s\n' "$server" "$rss_kb" >>"$results"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
+
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); ${DURATION}s per run; wrk and the server share the cores"
+printf '%-14s %5s %12s %10s %10s %9s %9s %9s %10s\n' server conns 'req/s' 'p50 us' 'p99 us' 'x req/s' 'x p50' 'x p99' 'peak RSS'
+awk -F'\t' '
+  $2=="rss" { rss[$1]=$3; next }
+  { rps[$1,$2]=$3; p50[$1,$2]=$4; p99[$1,$2]=$5; if (!($1 in seen)) { order[++n]=$1; seen[$1]=1 } conns[$2]=1 }
+  END {
+    for (i=1; i<=n; i++) { s=order[i]
+      for (c in conns) if ((s,c) in rps) {
+        b="baseline_axum"
+        printf "%-14s %5s %12.0f %10.0f %10.0f %9.2f %9.2f %9.2f %7.1f MiB\n", s, c, rps[s,c], p50[s,c], p99[s,c],
+          rps[s,c]/rps[b,c], p50[s,c]/p50[b,c], p99[s,c]/p99[b,c], rss[s]/1024
+      }
+    }
+  }' "$results" | sort -k1,1 -k2,2n
