@@ -9,6 +9,10 @@
 # apt). Prints requests/s, p50 and p99 latency and peak RSS per server and
 # connection count, and each figure's ratio to the baseline. Every run is
 # bounded in time and targets loopback only.
+#
+# On a machine with two or more cores the server runs on core 0 and wrk on
+# core 1 (taskset), so the two do not steal each other's time slices: that
+# noise otherwise dominates the p99 at one connection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,9 +51,13 @@ LUA
 to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v*1000 } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000000 } else print v }'; }
 
 results="$WORK/results.tsv"
+SERVER_CPU=""; LOAD_CPU=""; PINNING="server and wrk share the cores"
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  SERVER_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNING="server on core 0, wrk on core 1"
+fi
 for server in $SERVERS; do
   FUSIONAUTH_WEBHOOK_API_KEY=$KEY FUSIONAUTH_WEBHOOK_ADDR=127.0.0.1:$PORT FUSIONAUTH_WEBHOOK_QUIET=1 \
-    "target/release/examples/$server" >"$WORK/$server.log" 2>&1 &
+    $SERVER_CPU "target/release/examples/$server" >"$WORK/$server.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do
     curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
@@ -63,7 +71,7 @@ for server in $SERVERS; do
   fi
   for c in $CONNECTIONS; do
     threads=$(( c < 2 ? 1 : 2 ))
-    wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" \
+ $LOAD_CPU wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" \
       "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/wrk.txt"
     rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
     p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt" | to_us)
@@ -78,7 +86,7 @@ for server in $SERVERS; do
 done
 
 echo
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); ${DURATION}s per run; wrk and the server share the cores"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); ${DURATION}s per run; $PINNING"
 printf '%-14s %5s %12s %10s %10s %9s %9s %9s %10s\n' server conns 'req/s' 'p50 us' 'p99 us' 'x req/s' 'x p50' 'x p99' 'peak RSS'
 awk -F'\t' '
   $2=="rss" { rss[$1]=$3; next }

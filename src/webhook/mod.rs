@@ -219,29 +219,26 @@ fn finish(outcome: Outcome, fields: &EventFields, started: std::time::Instant) -
     let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let event_type = fields.event_type.as_deref().unwrap_or("-");
     let event_id = fields.event_id.map(tracing::field::display);
-    let detail = outcome.detail();
+    // Field values are only evaluated when a subscriber wants the line, so
+    // `detail` (which may format an error chain) costs nothing otherwise.
+    macro_rules! log {
+        ($level:ident, $message:literal) => {
+            tracing::$level!(
+                target: LOG_TARGET,
+                event_type,
+                event_id,
+                outcome = outcome.name(),
+                status,
+                elapsed_us,
+                detail = outcome.detail(),
+                $message
+            )
+        };
+    }
     if outcome.is_failure() {
-        tracing::warn!(
-            target: LOG_TARGET,
-            event_type,
-            event_id,
-            outcome = outcome.name(),
-            status,
-            elapsed_us,
-            detail,
-            "webhook request refused"
-        );
+        log!(warn, "webhook request refused");
     } else {
-        tracing::info!(
-            target: LOG_TARGET,
-            event_type,
-            event_id,
-            outcome = outcome.name(),
-            status,
-            elapsed_us,
-            detail,
-            "webhook request acknowledged"
-        );
+        log!(info, "webhook request acknowledged");
     }
     outcome.into_response()
 }
