@@ -3,12 +3,20 @@
 # receiver (benches/baseline_axum.rs), one after the other, on 127.0.0.1.
 #
 #   bash benches/load.sh                # 10 s per run, 1, 16 and 64 connections
-#   DURATION=5 CONNECTIONS="16" bash benches/load.sh
+#   DURATION=5 CONNECTIONS="16" RATE=0 bash benches/load.sh
 #
-# Installs wrk from Debian's packages when it is missing (needs root and
-# apt). Prints requests/s, p50 and p99 latency and peak RSS per server and
-# connection count, and each figure's ratio to the baseline. Every run is
-# bounded in time and targets loopback only.
+# Two phases per server:
+# 1. closed loop (wrk): as many requests as the server takes at 1, 16 and 64
+#    connections: requests/s, p50 and p99 latency;
+# 2. fixed rate (oha, RATE requests/s over 16 connections, default 10000,
+#    below every server's capacity; RATE=0 skips it): p50 and p99 at the same
+#    offered load, corrected for coordinated omission. In the closed loop a
+#    faster server is also offered more load, so its p99 is not comparable.
+# Then peak RSS. Every figure comes with its ratio to the baseline.
+#
+# Installs wrk from Debian's packages and oha with `cargo install --locked`
+# when they are missing (needs root for apt; oha takes about 4 minutes to
+# build once). Every run is bounded in time and targets loopback only.
 #
 # On a machine with two or more cores the server runs on core 0 and wrk on
 # core 1 (taskset), so the two do not steal each other's time slices: that
@@ -19,6 +27,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 SERVERS=${SERVERS:-"baseline_axum axum actix_web warp hyper"}
+RATE=${RATE:-10000}
 PORT=${PORT:-18080}
 KEY="load-test-key-5b8e1c2d9f3a4e6b7c0d1e2f3a4b5c6d"
 WORK=$(mktemp -d)
@@ -27,6 +36,12 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
   apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+fi
+
+if [ "$RATE" != 0 ] && ! command -v oha >/dev/null; then
+  echo "installing oha (cargo install --locked oha)" >&2
+  cargo install --locked --quiet oha
+  export PATH="$HOME/.cargo/bin:$PATH"
 fi
 
 echo "building the release examples" >&2
@@ -80,6 +95,19 @@ for server in $SERVERS; do
     [ -z "$errors" ] || echo "$server c=$c: $errors" >&2
     printf '%s\t%s\t%s\t%s\t%s\n' "$server" "$c" "$rps" "$p50" "$p99" >>"$results"
   done
+  if [ "$RATE" != 0 ]; then
+    $LOAD_CPU oha -z "${DURATION}s" -c 16 -q "$RATE" --latency-correction --no-tui --output-format json \
+      -m POST -H "Authorization: $KEY" -H "Content-Type: application/json" -D "$WORK/body.json" \
+      "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/oha.json"
+    python3 - "$WORK/oha.json" "$server" >>"$WORK/fixed.tsv" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+codes = report.get("statusCodeDistribution", {})
+ok = codes.get("200", 0) / max(1, sum(codes.values()))
+p = report["latencyPercentiles"]
+print(f"{sys.argv[2]}\t{report['summary']['requestsPerSec']:.0f}\t{p['p50'] * 1e6:.0f}\t{p['p99'] * 1e6:.0f}\t{p['p99.9'] * 1e6:.0f}\t{ok:.4f}")
+PY
+  fi
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   printf '%s\trss\t%s\n' "$server" "$rss_kb" >>"$results"
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -100,3 +128,18 @@ awk -F'\t' '
       }
     }
   }' "$results" | sort -k1,1 -k2,2n
+
+if [ "$RATE" != 0 ]; then
+  echo
+  echo "fixed rate: $RATE req/s offered over 16 connections for ${DURATION}s (oha, latency-corrected)"
+  printf '%-14s %12s %10s %10s %10s %9s %9s %8s\n' server 'req/s' 'p50 us' 'p99 us' 'p99.9 us' 'x p50' 'x p99' '200s'
+  awk -F'\t' '
+    { rps[$1]=$2; p50[$1]=$3; p99[$1]=$4; p999[$1]=$5; ok[$1]=$6; order[++n]=$1 }
+    END {
+      b="baseline_axum"
+      for (i=1; i<=n; i++) { s=order[i]
+        printf "%-14s %12.0f %10.0f %10.0f %10.0f %9.2f %9.2f %7.2f%%\n", s, rps[s], p50[s], p99[s], p999[s],
+          p50[s]/p50[b], p99[s]/p99[b], ok[s]*100
+      }
+    }' "$WORK/fixed.tsv" | sort -k1,1
+fi
