@@ -3,15 +3,17 @@
 # receiver (benches/baseline_axum.rs), one after the other, on 127.0.0.1.
 #
 #   bash benches/load.sh                # 10 s per run, 1, 16 and 64 connections
-#   DURATION=5 CONNECTIONS="16" RATE=0 bash benches/load.sh
+#   DURATION=5 CONNECTIONS="16" FIXED="" bash benches/load.sh
 #
 # Two phases per server:
 # 1. closed loop (wrk): as many requests as the server takes at 1, 16 and 64
 #    connections: requests/s, p50 and p99 latency;
-# 2. fixed rate (oha, RATE requests/s over 16 connections, default 10000,
-#    below every server's capacity; RATE=0 skips it): p50 and p99 at the same
-#    offered load, corrected for coordinated omission. In the closed loop a
-#    faster server is also offered more load, so its p99 is not comparable.
+# 2. fixed rate (oha, FIXED="connections:requests-per-second ...", default
+#    "1:2000 16:10000", below every server's capacity; FIXED="" skips it):
+#    p50 and p99 at the same offered load, corrected for coordinated
+#    omission. In the closed loop a faster server is also offered more load,
+#    so its p99 is not comparable; and at one connection wrk's p99 swings by
+#    several times between runs of the same binary on a small VM.
 # Then peak RSS. Every figure comes with its ratio to the baseline.
 #
 # Installs wrk from Debian's packages and oha with `cargo install --locked`
@@ -27,7 +29,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 SERVERS=${SERVERS:-"baseline_axum axum actix_web warp hyper"}
-RATE=${RATE:-10000}
+FIXED=${FIXED-"1:2000 16:10000"}
 PORT=${PORT:-18080}
 KEY="load-test-key-5b8e1c2d9f3a4e6b7c0d1e2f3a4b5c6d"
 WORK=$(mktemp -d)
@@ -38,7 +40,7 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
 fi
 
-if [ "$RATE" != 0 ] && ! command -v oha >/dev/null; then
+if [ -n "$FIXED" ] && ! command -v oha >/dev/null; then
   echo "installing oha (cargo install --locked oha)" >&2
   cargo install --locked --quiet oha
   export PATH="$HOME/.cargo/bin:$PATH"
@@ -95,19 +97,20 @@ for server in $SERVERS; do
     [ -z "$errors" ] || echo "$server c=$c: $errors" >&2
     printf '%s\t%s\t%s\t%s\t%s\n' "$server" "$c" "$rps" "$p50" "$p99" >>"$results"
   done
-  if [ "$RATE" != 0 ]; then
-    $LOAD_CPU oha -z "${DURATION}s" -c 16 -q "$RATE" --latency-correction --no-tui --output-format json \
+  for fixed in $FIXED; do
+    conns=${fixed%%:*}; rate=${fixed##*:}
+    $LOAD_CPU oha -z "${DURATION}s" -c "$conns" -q "$rate" --latency-correction --no-tui --output-format json \
       -m POST -H "Authorization: $KEY" -H "Content-Type: application/json" -D "$WORK/body.json" \
       "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/oha.json"
-    python3 - "$WORK/oha.json" "$server" >>"$WORK/fixed.tsv" <<'PY'
+    python3 - "$WORK/oha.json" "$server" "$fixed" >>"$WORK/fixed.tsv" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 codes = report.get("statusCodeDistribution", {})
 ok = codes.get("200", 0) / max(1, sum(codes.values()))
 p = report["latencyPercentiles"]
-print(f"{sys.argv[2]}\t{report['summary']['requestsPerSec']:.0f}\t{p['p50'] * 1e6:.0f}\t{p['p99'] * 1e6:.0f}\t{p['p99.9'] * 1e6:.0f}\t{ok:.4f}")
+print(f"{sys.argv[2]}\t{sys.argv[3]}\t{report['summary']['requestsPerSec']:.0f}\t{p['p50'] * 1e6:.0f}\t{p['p99'] * 1e6:.0f}\t{p['p99.9'] * 1e6:.0f}\t{ok:.4f}")
 PY
-  fi
+  done
   rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   printf '%s\trss\t%s\n' "$server" "$rss_kb" >>"$results"
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -129,17 +132,16 @@ awk -F'\t' '
     }
   }' "$results" | sort -k1,1 -k2,2n
 
-if [ "$RATE" != 0 ]; then
+if [ -n "$FIXED" ]; then
   echo
-  echo "fixed rate: $RATE req/s offered over 16 connections for ${DURATION}s (oha, latency-corrected)"
-  printf '%-14s %12s %10s %10s %10s %9s %9s %8s\n' server 'req/s' 'p50 us' 'p99 us' 'p99.9 us' 'x p50' 'x p99' '200s'
+  echo "fixed rate (oha, latency-corrected, ${DURATION}s): connections:offered req/s"
+  printf '%-14s %9s %10s %10s %10s %10s %9s %9s %8s\n' server 'conns:rate' 'req/s' 'p50 us' 'p99 us' 'p99.9 us' 'x p50' 'x p99' '200s'
   awk -F'\t' '
-    { rps[$1]=$2; p50[$1]=$3; p99[$1]=$4; p999[$1]=$5; ok[$1]=$6; order[++n]=$1 }
+    { key=$1 SUBSEP $2; rps[key]=$3; p50[key]=$4; p99[key]=$5; p999[key]=$6; ok[key]=$7; server[++n]=$1; load[n]=$2 }
     END {
-      b="baseline_axum"
-      for (i=1; i<=n; i++) { s=order[i]
-        printf "%-14s %12.0f %10.0f %10.0f %10.0f %9.2f %9.2f %7.2f%%\n", s, rps[s], p50[s], p99[s], p999[s],
-          p50[s]/p50[b], p99[s]/p99[b], ok[s]*100
+      for (i=1; i<=n; i++) { s=server[i]; l=load[i]; k=s SUBSEP l; b="baseline_axum" SUBSEP l
+        printf "%-14s %9s %10.0f %10.0f %10.0f %10.0f %9.2f %9.2f %7.2f%%\n", s, l, rps[k], p50[k], p99[k], p999[k],
+          p50[k]/p50[b], p99[k]/p99[b], ok[k]*100
       }
-    }' "$WORK/fixed.tsv" | sort -k1,1
+    }' "$WORK/fixed.tsv" | sort -k1,1 -k2,2n
 fi
