@@ -2,8 +2,8 @@
 # HTTP load test: each adapter's example receiver against a hand-written axum
 # receiver (benches/baseline_axum.rs), one after the other, on 127.0.0.1.
 #
-#   bash benches/load.sh                # 10 s per run, 1, 16 and 64 connections
-#   DURATION=5 CONNECTIONS="16" FIXED="" bash benches/load.sh
+#   bash benches/load.sh                # about 7 minutes
+#   DURATION=3 ROUNDS=1 CONNECTIONS="16" FIXED="" SERVERS="baseline_axum axum" bash benches/load.sh
 #
 # Two phases per server:
 # 1. closed loop (wrk): as many requests as the server takes at 1, 16 and 64
@@ -14,7 +14,8 @@
 #    omission. In the closed loop a faster server is also offered more load,
 #    so its p99 is not comparable; and at one connection wrk's p99 swings by
 #    several times between runs of the same binary on a small VM.
-# Then peak RSS. Every figure comes with its ratio to the baseline.
+# Then peak RSS. Each figure is the median of ROUNDS rounds (default 3, each
+# 5 s per run), and comes with its ratio to the baseline.
 #
 # Installs wrk from Debian's packages and oha with `cargo install --locked`
 # when they are missing (needs root for apt; oha takes about 4 minutes to
@@ -26,7 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 SERVERS=${SERVERS:-"baseline_axum axum actix_web warp hyper"}
 FIXED=${FIXED-"1:2000 16:10000"}
@@ -68,80 +70,95 @@ LUA
 to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v*1000 } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000000 } else print v }'; }
 
 results="$WORK/results.tsv"
-SERVER_CPU=""; LOAD_CPU=""; PINNING="server and wrk share the cores"
+SERVER_CPU=""; LOAD_CPU=""; PINNING="server and load generator share the cores"
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  SERVER_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNING="server on core 0, wrk on core 1"
+  SERVER_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNING="server on core 0, load generator on core 1"
 fi
-for server in $SERVERS; do
-  FUSIONAUTH_WEBHOOK_API_KEY=$KEY FUSIONAUTH_WEBHOOK_ADDR=127.0.0.1:$PORT FUSIONAUTH_WEBHOOK_QUIET=1 \
-    $SERVER_CPU "target/release/examples/$server" >"$WORK/$server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
-    sleep 0.1
-  done
-  # One request must succeed before measuring.
-  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $KEY" -H 'Content-Type: application/json' \
-    --data-binary @"$WORK/body.json" "http://127.0.0.1:$PORT/fusionauth-webhook")
-  if [ "$status" != 200 ]; then
-    echo "$server answered $status to a valid event; log:" >&2; cat "$WORK/$server.log" >&2; exit 1
-  fi
-  for c in $CONNECTIONS; do
-    threads=$(( c < 2 ? 1 : 2 ))
- $LOAD_CPU wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" \
-      "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/wrk.txt"
-    rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
-    p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt" | to_us)
-    p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt" | to_us)
-    errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
-    [ -z "$errors" ] || echo "$server c=$c: $errors" >&2
-    printf '%s\t%s\t%s\t%s\t%s\n' "$server" "$c" "$rps" "$p50" "$p99" >>"$results"
-  done
-  for fixed in $FIXED; do
-    conns=${fixed%%:*}; rate=${fixed##*:}
-    $LOAD_CPU oha -z "${DURATION}s" -c "$conns" -q "$rate" --latency-correction --no-tui --output-format json \
-      -m POST -H "Authorization: $KEY" -H "Content-Type: application/json" -D "$WORK/body.json" \
-      "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/oha.json"
-    python3 - "$WORK/oha.json" "$server" "$fixed" >>"$WORK/fixed.tsv" <<'PY'
+
+# Rounds go over all servers in turn, so that a noisy moment of the machine
+# hits one round of every server rather than every round of one.
+for round in $(seq "$ROUNDS"); do
+  for server in $SERVERS; do
+    echo "round $round/$ROUNDS: $server" >&2
+    FUSIONAUTH_WEBHOOK_API_KEY=$KEY FUSIONAUTH_WEBHOOK_ADDR=127.0.0.1:$PORT FUSIONAUTH_WEBHOOK_QUIET=1 \
+      $SERVER_CPU "target/release/examples/$server" >"$WORK/$server.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do
+      curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
+      sleep 0.1
+    done
+    # One request must succeed before measuring.
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $KEY" -H 'Content-Type: application/json' \
+      --data-binary @"$WORK/body.json" "http://127.0.0.1:$PORT/fusionauth-webhook")
+    if [ "$status" != 200 ]; then
+      echo "$server answered $status to a valid event; log:" >&2; cat "$WORK/$server.log" >&2; exit 1
+    fi
+    for c in $CONNECTIONS; do
+      threads=$(( c < 2 ? 1 : 2 ))
+      $LOAD_CPU wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" \
+        "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/wrk.txt"
+      rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+      p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt" | to_us)
+      p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt" | to_us)
+      errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
+      [ -z "$errors" ] || echo "$server c=$c: $errors" >&2
+      printf 'closed\t%s\t%s\t%s\t%s\t%s\t-\t1\n' "$server" "$c" "$rps" "$p50" "$p99" >>"$results"
+    done
+    for fixed in $FIXED; do
+      conns=${fixed%%:*}; rate=${fixed##*:}
+      $LOAD_CPU oha -z "${DURATION}s" -c "$conns" -q "$rate" --latency-correction --no-tui --output-format json \
+        -m POST -H "Authorization: $KEY" -H "Content-Type: application/json" -D "$WORK/body.json" \
+        "http://127.0.0.1:$PORT/fusionauth-webhook" >"$WORK/oha.json"
+      python3 - "$WORK/oha.json" "$server" "$fixed" >>"$results" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 codes = report.get("statusCodeDistribution", {})
 ok = codes.get("200", 0) / max(1, sum(codes.values()))
 p = report["latencyPercentiles"]
-print(f"{sys.argv[2]}\t{sys.argv[3]}\t{report['summary']['requestsPerSec']:.0f}\t{p['p50'] * 1e6:.0f}\t{p['p99'] * 1e6:.0f}\t{p['p99.9'] * 1e6:.0f}\t{ok:.4f}")
+print("fixed", sys.argv[2], sys.argv[3], f"{report['summary']['requestsPerSec']:.0f}",
+      f"{p['p50'] * 1e6:.0f}", f"{p['p99'] * 1e6:.0f}", f"{p['p99.9'] * 1e6:.0f}", f"{ok:.4f}", sep="\t")
 PY
+    done
+    printf 'rss\t%s\t-\t%s\t-\t-\t-\t1\n' "$server" "$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")" >>"$results"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
   done
-  rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-  printf '%s\trss\t%s\n' "$server" "$rss_kb" >>"$results"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 
 echo
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); ${DURATION}s per run; $PINNING"
-printf '%-14s %5s %12s %10s %10s %9s %9s %9s %10s\n' server conns 'req/s' 'p50 us' 'p99 us' 'x req/s' 'x p50' 'x p99' 'peak RSS'
-awk -F'\t' '
-  $2=="rss" { rss[$1]=$3; next }
-  { rps[$1,$2]=$3; p50[$1,$2]=$4; p99[$1,$2]=$5; if (!($1 in seen)) { order[++n]=$1; seen[$1]=1 } conns[$2]=1 }
-  END {
-    for (i=1; i<=n; i++) { s=order[i]
-      for (c in conns) if ((s,c) in rps) {
-        b="baseline_axum"
-        printf "%-14s %5s %12.0f %10.0f %10.0f %9.2f %9.2f %9.2f %7.1f MiB\n", s, c, rps[s,c], p50[s,c], p99[s,c],
-          rps[s,c]/rps[b,c], p50[s,c]/p50[b,c], p99[s,c]/p99[b,c], rss[s]/1024
-      }
-    }
-  }' "$results" | sort -k1,1 -k2,2n
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "${DURATION}s per run, median of $ROUNDS rounds; $PINNING; ratios are to baseline_axum"
+python3 - "$results" <<'PY'
+import statistics, sys
+from collections import defaultdict
 
-if [ -n "$FIXED" ]; then
-  echo
-  echo "fixed rate (oha, latency-corrected, ${DURATION}s): connections:offered req/s"
-  printf '%-14s %9s %10s %10s %10s %10s %9s %9s %8s\n' server 'conns:rate' 'req/s' 'p50 us' 'p99 us' 'p99.9 us' 'x p50' 'x p99' '200s'
-  awk -F'\t' '
-    { key=$1 SUBSEP $2; rps[key]=$3; p50[key]=$4; p99[key]=$5; p999[key]=$6; ok[key]=$7; server[++n]=$1; load[n]=$2 }
-    END {
-      for (i=1; i<=n; i++) { s=server[i]; l=load[i]; k=s SUBSEP l; b="baseline_axum" SUBSEP l
-        printf "%-14s %9s %10.0f %10.0f %10.0f %10.0f %9.2f %9.2f %7.2f%%\n", s, l, rps[k], p50[k], p99[k], p999[k],
-          p50[k]/p50[b], p99[k]/p99[b], ok[k]*100
-      }
-    }' "$WORK/fixed.tsv" | sort -k1,1 -k2,2n
-fi
+rows = defaultdict(list)
+for line in open(sys.argv[1]):
+    kind, server, load, *values = line.rstrip("\n").split("\t")
+    rows[kind, server, load].append([float(v) if v != "-" else None for v in values])
+
+def median(kind, server, load, column):
+    values = [row[column] for row in rows.get((kind, server, load), []) if row[column] is not None]
+    return statistics.median(values) if values else float("nan")
+
+servers = sorted({server for _, server, _ in rows})
+rss = {server: median("rss", server, "-", 0) / 1024 for server in servers}
+base = "baseline_axum"
+
+print("\nclosed loop (wrk: as fast as each server answers)")
+print(f"{'server':<14} {'conns':>5} {'req/s':>9} {'p50 us':>8} {'p99 us':>8} {'x req/s':>8} {'x p50':>6} {'x p99':>6} {'peak RSS':>9}")
+for server in servers:
+    for load in sorted({l for k, s, l in rows if k == "closed" and s == server}, key=int):
+        rps, p50, p99 = (median("closed", server, load, i) for i in range(3))
+        b = [median("closed", base, load, i) for i in range(3)]
+        print(f"{server:<14} {load:>5} {rps:>9.0f} {p50:>8.0f} {p99:>8.0f} {rps / b[0]:>8.2f} {p50 / b[1]:>6.2f} {p99 / b[2]:>6.2f} {rss[server]:>5.1f} MiB")
+
+fixed = sorted({l for k, _, l in rows if k == "fixed"}, key=lambda l: int(l.split(":")[0]))
+if fixed:
+    print("\nfixed rate (oha, latency-corrected): connections:offered req/s")
+    print(f"{'server':<14} {'load':>8} {'req/s':>7} {'p50 us':>8} {'p99 us':>8} {'p99.9 us':>9} {'x p50':>6} {'x p99':>6} {'200s':>8}")
+    for server in servers:
+        for load in fixed:
+            rps, p50, p99, p999, ok = (median("fixed", server, load, i) for i in range(5))
+            b50, b99 = median("fixed", base, load, 1), median("fixed", base, load, 2)
+            print(f"{server:<14} {load:>8} {rps:>7.0f} {p50:>8.0f} {p99:>8.0f} {p999:>9.0f} {p50 / b50:>6.2f} {p99 / b99:>6.2f} {ok * 100:>7.2f}%")
+PY
