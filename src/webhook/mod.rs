@@ -60,7 +60,7 @@ use http_body::Body;
 
 pub use builder::{ConfigError, DEFAULT_MAX_BODY_SIZE, WebhookBuilder};
 pub use env::{ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_HEADERS, ENV_MAX_BODY};
-pub(crate) use response::{LOG_TARGET, Outcome};
+pub(crate) use response::{LOG_TARGET, Outcome, Unauthorized};
 
 use crate::Event;
 use crate::auth::Credentials;
@@ -174,7 +174,7 @@ impl Webhook {
             .credentials
             .check(headers)
             .map_err(|failure| Outcome::Unauthorized {
-                reason: failure.to_string(),
+                reason: Unauthorized::Credentials(failure),
                 basic_challenge: self.inner.credentials.uses_basic(),
             })?;
         if declared_length(headers).is_some_and(|length| length > self.inner.max_body_size as u64) {
@@ -193,8 +193,8 @@ impl Webhook {
             && let Err(error) = verifier.verify(headers, &body)
         {
             return Outcome::Unauthorized {
-                reason: error.to_string(),
-                basic_challenge: false,
+                reason: Unauthorized::Signature(error),
+                basic_challenge: self.inner.credentials.uses_basic(),
             };
         }
         #[cfg(not(feature = "signature"))]

@@ -6,9 +6,30 @@ use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
 use crate::ParseError;
-use crate::codes;
+use std::fmt;
 
+use crate::auth::AuthFailure;
+use crate::codes;
 use crate::handler::HandlerError;
+
+/// Which check refused a request: kept as is, and formatted only if the log
+/// line is wanted, so that refusing a flood of forgeries allocates nothing.
+#[derive(Debug)]
+pub(crate) enum Unauthorized {
+    Credentials(AuthFailure),
+    #[cfg(feature = "signature")]
+    Signature(crate::signature::SignatureError),
+}
+
+impl fmt::Display for Unauthorized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unauthorized::Credentials(failure) => failure.fmt(f),
+            #[cfg(feature = "signature")]
+            Unauthorized::Signature(error) => write!(f, "signature: {error}"),
+        }
+    }
+}
 
 /// The target every request's log line is written under.
 pub(crate) const LOG_TARGET: &str = "fusionauth_webhooks";
@@ -26,7 +47,7 @@ pub(crate) enum Outcome {
     MethodNotAllowed,
     /// Credentials or signature missing or wrong; the reason is for the log.
     Unauthorized {
-        reason: String,
+        reason: Unauthorized,
         basic_challenge: bool,
     },
     /// Declared or actual body larger than the limit.
@@ -121,7 +142,7 @@ impl Outcome {
     /// The detail for the log: which check failed, or the handler's error.
     pub(crate) fn detail(&self) -> Option<String> {
         match self {
-            Outcome::Unauthorized { reason, .. } => Some(reason.clone()),
+            Outcome::Unauthorized { reason, .. } => Some(reason.to_string()),
             Outcome::FilteredOut(by) => Some(format!("other {by}")),
             Outcome::InvalidBody(error) => Some(error.to_string()),
             Outcome::Handler(error) => Some(error_chain(error)),
