@@ -81,7 +81,7 @@ for round in $(seq "$ROUNDS"); do
   for server in $SERVERS; do
     echo "round $round/$ROUNDS: $server" >&2
     FUSIONAUTH_WEBHOOK_API_KEY=$KEY FUSIONAUTH_WEBHOOK_ADDR=127.0.0.1:$PORT FUSIONAUTH_WEBHOOK_QUIET=1 \
-      $SERVER_CPU "target/release/examples/$server" >"$WORK/$server.log" 2>&1 &
+      $SERVER_CPU "${CARGO_TARGET_DIR:-target}/release/examples/$server" >"$WORK/$server.log" 2>&1 &
     pid=$!
     for _ in $(seq 100); do
       curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
