@@ -92,7 +92,7 @@ pub use webhook::{
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
-// The README's examples compile as doctests (one needs the fixtures).
-#[cfg(all(doctest, feature = "testing"))]
+// The README's examples compile as doctests (they use the fixtures and signatures).
+#[cfg(all(doctest, feature = "testing", feature = "signature"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

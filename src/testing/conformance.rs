@@ -132,6 +132,7 @@ pub struct Case {
     framing: Framing,
     expect: Expect,
     /// Whether to sign the request when the suite requires signatures.
+    #[cfg_attr(not(feature = "signature"), allow(dead_code))]
     signed: bool,
 }
 
