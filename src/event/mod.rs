@@ -112,9 +112,11 @@ impl Event {
     /// when a handler asks for them.
     pub fn parse(raw: Bytes) -> Result<Event, ParseError> {
         check_utf8(&raw)?;
-        let EventRequest { event: envelope } = from_slice::<EventRequest<LazyEnvelope>>(&raw)?;
+        let EventRequest {
+            event: mut envelope,
+        } = from_slice::<EventRequest<LazyEnvelope>>(&raw)?;
         let event_type = EventType::from_wire(&envelope.event_type);
-        let mut application_ids = envelope.application_ids.clone().unwrap_or_default();
+        let mut application_ids = envelope.application_ids.take().unwrap_or_default();
         application_ids.extend(envelope.application_id);
         Ok(Event {
             inner: Arc::new(Inner {

@@ -85,13 +85,6 @@ pub(crate) struct Inner {
     signature: Option<crate::signature::SignatureVerifier>,
 }
 
-/// What a log line says about the event, when the body got that far.
-#[derive(Default)]
-struct EventFields {
-    event_type: Option<String>,
-    event_id: Option<uuid::Uuid>,
-}
-
 impl Webhook {
     /// Starts configuring a webhook.
     pub fn builder() -> WebhookBuilder {
@@ -118,13 +111,15 @@ impl Webhook {
     pub async fn handle(&self, request: Request<Bytes>) -> Response<Bytes> {
         let started = std::time::Instant::now();
         let (parts, body) = request.into_parts();
-        let mut fields = EventFields::default();
+        // The event, once the body got that far, for the log line (shared, not
+        // copied: a request pays nothing extra for being logged).
+        let mut logged: Option<Event> = None;
         let outcome = match self.check_head(&parts.method, &parts.headers) {
             Err(outcome) => outcome,
             Ok(()) if body.len() > self.inner.max_body_size => Outcome::PayloadTooLarge,
-            Ok(()) => self.process(&parts.headers, body, &mut fields).await,
+            Ok(()) => self.process(&parts.headers, body, &mut logged).await,
         };
-        finish(outcome, &fields, started)
+        finish(outcome, &logged, started)
     }
 
     /// Answers one webhook request, reading its body only once the headers
@@ -139,7 +134,9 @@ impl Webhook {
     {
         let started = std::time::Instant::now();
         let (parts, body) = request.into_parts();
-        let mut fields = EventFields::default();
+        // The event, once the body got that far, for the log line (shared, not
+        // copied: a request pays nothing extra for being logged).
+        let mut logged: Option<Event> = None;
         let limit = self.inner.max_body_size;
         let outcome = match self.check_head(&parts.method, &parts.headers) {
             Err(Outcome::PayloadTooLarge) => {
@@ -154,7 +151,7 @@ impl Webhook {
             }
             Err(outcome) => outcome,
             Ok(()) => match body::read_limited(body, limit).await {
-                Ok(bytes) => self.process(&parts.headers, bytes, &mut fields).await,
+                Ok(bytes) => self.process(&parts.headers, bytes, &mut logged).await,
                 Err(body::BodyError::TooLarge) => Outcome::PayloadTooLarge,
                 Err(body::BodyError::Unreadable(error)) => {
                     tracing::debug!(target: LOG_TARGET, %error, "reading the request body failed");
@@ -162,7 +159,7 @@ impl Webhook {
                 }
             },
         };
-        finish(outcome, &fields, started)
+        finish(outcome, &logged, started)
     }
 
     /// Checks 1 to 4, which need only the request head.
@@ -187,7 +184,12 @@ impl Webhook {
     }
 
     /// Checks 5 and 6, then the handlers.
-    async fn process(&self, headers: &HeaderMap, body: Bytes, fields: &mut EventFields) -> Outcome {
+    async fn process(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+        logged: &mut Option<Event>,
+    ) -> Outcome {
         #[cfg(feature = "signature")]
         if let Some(verifier) = &self.inner.signature
             && let Err(error) = verifier.verify(headers, &body)
@@ -203,8 +205,7 @@ impl Webhook {
             Ok(event) => event,
             Err(error) => return Outcome::InvalidBody(error),
         };
-        fields.event_type = Some(event.type_name().to_owned());
-        fields.event_id = event.id();
+        *logged = Some(event.clone());
         match self.inner.router.dispatch(&event) {
             Dispatch::FilteredOut(by) => Outcome::FilteredOut(by),
             Dispatch::Unrouted => Outcome::Unrouted(self.inner.unrouted_status),
@@ -214,11 +215,18 @@ impl Webhook {
 }
 
 /// Logs the request's outcome once, then turns it into the response.
-fn finish(outcome: Outcome, fields: &EventFields, started: std::time::Instant) -> Response<Bytes> {
+fn finish(
+    outcome: Outcome,
+    logged: &Option<Event>,
+    started: std::time::Instant,
+) -> Response<Bytes> {
     let status = outcome.status().as_u16();
     let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    let event_type = fields.event_type.as_deref().unwrap_or("-");
-    let event_id = fields.event_id.map(tracing::field::display);
+    let event_type = logged.as_ref().map_or("-", Event::type_name);
+    let event_id = logged
+        .as_ref()
+        .and_then(Event::id)
+        .map(tracing::field::display);
     // Field values are only evaluated when a subscriber wants the line, so
     // `detail` (which may format an error chain) costs nothing otherwise.
     macro_rules! log {
