@@ -59,10 +59,14 @@
 //! |---|---|---|
 //! | `signature` | Verification of the `X-FusionAuth-Signature-JWT` header: [`SignatureVerifier`] (HMAC, RSA, ECDSA, Ed25519 keys, PEM or JWKS) | Yes |
 //! | `testing` | Fixtures for your tests: [`testing::samples`], [`testing::TestRequest`], [`testing::TestClient`], the conformance suite, signing keys | No |
+//! | `delivery` | Delivery guarantees: [`delivery::Deduplicator`] on a [`delivery::DedupStore`] (event-id deduplication across retries and replicas) and the [`delivery::Queue`] hand-off to workers; uses tokio's timers | No |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 pub mod codes;
+#[cfg(feature = "delivery")]
+#[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
+pub mod delivery;
 pub mod event;
 mod handler;
 mod router;

@@ -13,6 +13,9 @@
 
 mod client;
 pub mod conformance;
+#[cfg(feature = "delivery")]
+#[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
+mod delivery;
 mod request;
 pub mod samples;
 #[cfg(feature = "signature")]
@@ -20,4 +23,6 @@ pub mod samples;
 pub mod signing;
 
 pub use client::{TestClient, TestResponse};
+#[cfg(feature = "delivery")]
+pub use delivery::{dedup_store_suite, queue_suite};
 pub use request::TestRequest;
