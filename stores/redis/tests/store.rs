@@ -1,0 +1,69 @@
+//! The deduplication store contract, and outages, against a real redis-server.
+
+use std::time::Duration;
+
+use fusionauth_webhooks::delivery::{Claim, DedupStore, StoreError};
+use fusionauth_webhooks_redis::RedisStore;
+use fusionauth_webhooks_redis::testing::RedisServer;
+use uuid::Uuid;
+
+fn redis() -> RedisServer {
+    RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
+}
+
+#[tokio::test]
+async fn the_redis_store_keeps_the_dedup_store_contract() {
+    let server = redis();
+    let store = RedisStore::connect(&server.url()).await.expect("connect");
+    fusionauth_webhooks::testing::dedup_store_suite(&store).await;
+}
+
+#[tokio::test]
+async fn stores_with_different_prefixes_do_not_see_each_other() {
+    let server = redis();
+    let a = RedisStore::connect(&server.url())
+        .await
+        .unwrap()
+        .key_prefix("a:");
+    let b = RedisStore::connect(&server.url())
+        .await
+        .unwrap()
+        .key_prefix("b:");
+    let id = Uuid::new_v4();
+    assert!(matches!(
+        a.claim(id, Duration::from_secs(5)).await,
+        Ok(Claim::Claimed(_))
+    ));
+    assert!(matches!(
+        b.claim(id, Duration::from_secs(5)).await,
+        Ok(Claim::Claimed(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_outage_is_an_error_and_claims_work_again_once_redis_is_back() {
+    let mut server = redis();
+    let store = RedisStore::connect(&server.url()).await.unwrap();
+    let lease = Duration::from_secs(30);
+    server.stop();
+    let during = store.claim(Uuid::new_v4(), lease).await;
+    assert!(
+        matches!(during, Err(StoreError::Unavailable(_))),
+        "a claim while Redis is down fails: {during:?}"
+    );
+    server.restart().expect("redis-server restarts");
+    let id = Uuid::new_v4();
+    let mut after = store.claim(id, lease).await;
+    for _ in 0..50 {
+        if after.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        after = store.claim(id, lease).await;
+    }
+    assert!(
+        matches!(after, Ok(Claim::Claimed(_))),
+        "reconnected: {after:?}"
+    );
+    assert_eq!(store.claim(id, lease).await, Ok(Claim::InProgress));
+}
