@@ -114,3 +114,157 @@ async fn an_expired_lease_lets_a_later_delivery_run_again() {
     let later = dedup.run(id, || async {}, |()| true).await;
     assert!(matches!(later, Deduplicated::Ran(())), "{later:?}");
 }
+
+mod worker {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use bytes::Bytes;
+    use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue, Worker};
+    use fusionauth_webhooks::{Event, EventType, HandlerError, Router};
+    use uuid::Uuid;
+
+    type Calls = Arc<Mutex<HashMap<Uuid, usize>>>;
+
+    fn body(event_type: &str, id: Uuid) -> Bytes {
+        Bytes::from(format!(
+            r#"{{"event":{{"type":"{event_type}","id":"{id}"}}}}"#
+        ))
+    }
+
+    /// `user.update` succeeds, `user.deactivate` always fails, `user.reactivate`
+    /// fails on its first call per id; every call is counted per event id.
+    fn router(calls: &Calls) -> Router {
+        let counted = |calls: &Calls, outcome: fn(usize) -> Result<(), HandlerError>| {
+            let calls = Arc::clone(calls);
+            move |event: Event| {
+                let calls = Arc::clone(&calls);
+                async move {
+                    let id = event.id().expect("an id");
+                    let call = {
+                        let mut calls = calls.lock().unwrap();
+                        let count = calls.entry(id).or_default();
+                        *count += 1;
+                        *count
+                    };
+                    outcome(call)
+                }
+            }
+        };
+        Router::new()
+            .on_event(EventType::UserUpdate, counted(calls, |_| Ok(())))
+            .on_event(
+                EventType::UserDeactivate,
+                counted(calls, |_| Err(HandlerError::retry_later())),
+            )
+            .on_event(
+                EventType::UserReactivate,
+                counted(calls, |call| {
+                    if call == 1 {
+                        Err(HandlerError::internal("first call fails"))
+                    } else {
+                        Ok(())
+                    }
+                }),
+            )
+    }
+
+    async fn drain(worker: &Worker, queue: &MemoryQueue) {
+        for _ in 0..200 {
+            if queue.is_empty() {
+                return;
+            }
+            worker.run_once(Duration::from_millis(20)).await.unwrap();
+        }
+        panic!("the queue did not drain: {} left", queue.len());
+    }
+
+    fn worker(calls: &Calls, queue: &Arc<MemoryQueue>) -> Worker {
+        Worker::new(router(calls), Arc::clone(queue))
+            .deduplicate(MemoryStore::new())
+            .retry_backoff(Duration::from_millis(10), Duration::from_millis(40))
+            .max_attempts(3)
+    }
+
+    #[tokio::test]
+    async fn a_failing_event_is_retried_with_the_next_attempt_until_it_succeeds() {
+        let (calls, queue) = (Calls::default(), Arc::new(MemoryQueue::new()));
+        let id = Uuid::new_v4();
+        queue.push(body("user.reactivate", id)).await.unwrap();
+        drain(&worker(&calls, &queue), &queue).await;
+        assert_eq!(calls.lock().unwrap()[&id], 2, "failed once, then succeeded");
+        assert!(queue.dead_letters().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_always_failing_event_is_dead_lettered_after_the_last_attempt() {
+        let (calls, queue) = (Calls::default(), Arc::new(MemoryQueue::new()));
+        let id = Uuid::new_v4();
+        queue.push(body("user.deactivate", id)).await.unwrap();
+        drain(&worker(&calls, &queue), &queue).await;
+        assert_eq!(calls.lock().unwrap()[&id], 3, "three attempts");
+        let dead = queue.dead_letters();
+        assert_eq!(dead.len(), 1);
+        assert_eq!(dead[0].attempt, 3);
+        assert_eq!(dead[0].payload, body("user.deactivate", id));
+    }
+
+    #[tokio::test]
+    async fn an_unparsable_message_is_dead_lettered_at_once() {
+        let (calls, queue) = (Calls::default(), Arc::new(MemoryQueue::new()));
+        queue.push(Bytes::from_static(b"not json")).await.unwrap();
+        drain(&worker(&calls, &queue), &queue).await;
+        assert_eq!(queue.dead_letters().len(), 1);
+        assert_eq!(
+            queue.dead_letters()[0].attempt,
+            1,
+            "no retry for a body that cannot parse"
+        );
+    }
+
+    #[tokio::test]
+    async fn duplicates_in_the_queue_run_their_handlers_once() {
+        let (calls, queue) = (Calls::default(), Arc::new(MemoryQueue::new()));
+        let ids: Vec<Uuid> = (0..20).map(|_| Uuid::new_v4()).collect();
+        for _ in 0..3 {
+            for id in &ids {
+                queue.push(body("user.update", *id)).await.unwrap();
+            }
+        }
+        drain(&worker(&calls, &queue), &queue).await;
+        let calls = calls.lock().unwrap();
+        assert!(ids.iter().all(|id| calls[id] == 1), "{calls:?}");
+    }
+
+    #[tokio::test]
+    async fn a_handler_past_the_deadline_is_a_failed_attempt() {
+        let queue = Arc::new(MemoryQueue::new());
+        let router = Router::new().on_event(EventType::UserUpdate, |_event| async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            Ok(())
+        });
+        let worker = Worker::new(router, Arc::clone(&queue))
+            .handler_timeout(Duration::from_millis(50))
+            .max_attempts(1);
+        queue
+            .push(body("user.update", Uuid::new_v4()))
+            .await
+            .unwrap();
+        drain(&worker, &queue).await;
+        let dead = queue.dead_letters();
+        assert_eq!(dead.len(), 1, "timed out on its only attempt");
+    }
+
+    #[tokio::test]
+    async fn run_stops_when_the_shutdown_future_completes() {
+        let queue = Arc::new(MemoryQueue::new());
+        let worker = Worker::new(Router::new(), Arc::clone(&queue));
+        let stopped = tokio::time::timeout(
+            Duration::from_secs(5),
+            worker.run(tokio::time::sleep(Duration::from_millis(50))),
+        )
+        .await;
+        assert!(stopped.is_ok(), "run returned after the shutdown");
+    }
+}

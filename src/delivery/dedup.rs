@@ -71,14 +71,10 @@ pub enum Deduplicated<T> {
 
 impl Deduplicator {
     /// A deduplicator on `store` with the default lease, retention and wait.
+    /// (An `Arc` of a store is a store, to share one with other parts of the app.)
     pub fn new(store: impl DedupStore) -> Deduplicator {
-        Deduplicator::from_arc(Arc::new(store))
-    }
-
-    /// A deduplicator on a store shared with other parts of the app.
-    pub fn from_arc(store: Arc<dyn DedupStore>) -> Deduplicator {
         Deduplicator {
-            store,
+            store: Arc::new(store),
             lease: DEFAULT_LEASE,
             retention: DEFAULT_RETENTION,
             wait: DEFAULT_DUPLICATE_WAIT,
@@ -165,6 +161,13 @@ impl Deduplicator {
                 Err(error) => return Err(Deduplicated::Unavailable(error)),
             }
         }
+    }
+}
+
+/// Any store, with the default settings: `.deduplicate(MemoryStore::new())`.
+impl<S: DedupStore> From<S> for Deduplicator {
+    fn from(store: S) -> Deduplicator {
+        Deduplicator::new(store)
     }
 }
 

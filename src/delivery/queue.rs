@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 /// A durable queue of raw webhook bodies, consumed by a
-/// worker (at least once: a message is delivered again
+/// [`Worker`](super::Worker) (at least once: a message is delivered again
 /// until it is acknowledged, retried or dead-lettered).
 ///
 /// The contract, which a backend maps onto its own primitives:
@@ -60,6 +60,30 @@ pub trait Queue: Send + Sync + 'static {
 
     /// The message will never succeed: move it to the dead letters, with why.
     async fn dead_letter(&self, message: &Message, reason: &str) -> Result<(), QueueError>;
+}
+
+/// A shared queue is a queue: hand `Arc::clone(&queue)` to a router and a worker.
+#[async_trait]
+impl<Q: Queue + ?Sized> Queue for std::sync::Arc<Q> {
+    async fn push(&self, payload: Bytes) -> Result<MessageId, QueueError> {
+        (**self).push(payload).await
+    }
+
+    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Message>, QueueError> {
+        (**self).receive(max, wait).await
+    }
+
+    async fn ack(&self, message: &Message) -> Result<(), QueueError> {
+        (**self).ack(message).await
+    }
+
+    async fn retry(&self, message: &Message, delay: Duration) -> Result<(), QueueError> {
+        (**self).retry(message, delay).await
+    }
+
+    async fn dead_letter(&self, message: &Message, reason: &str) -> Result<(), QueueError> {
+        (**self).dead_letter(message, reason).await
+    }
 }
 
 /// One delivery of a queued event.

@@ -67,6 +67,27 @@ pub trait DedupStore: Send + Sync + 'static {
     async fn release(&self, id: Uuid, token: &ClaimToken) -> Result<bool, StoreError>;
 }
 
+/// A shared store is a store: one `Arc` can serve a webhook and a worker.
+#[async_trait]
+impl<S: DedupStore + ?Sized> DedupStore for std::sync::Arc<S> {
+    async fn claim(&self, id: Uuid, lease: Duration) -> Result<Claim, StoreError> {
+        (**self).claim(id, lease).await
+    }
+
+    async fn complete(
+        &self,
+        id: Uuid,
+        token: &ClaimToken,
+        retention: Duration,
+    ) -> Result<bool, StoreError> {
+        (**self).complete(id, token, retention).await
+    }
+
+    async fn release(&self, id: Uuid, token: &ClaimToken) -> Result<bool, StoreError> {
+        (**self).release(id, token).await
+    }
+}
+
 /// The answer to [`DedupStore::claim`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

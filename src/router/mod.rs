@@ -1,5 +1,7 @@
 //! Which handlers receive which events, and running them.
 
+#[cfg(feature = "delivery")]
+mod enqueue;
 mod run;
 
 use std::collections::HashMap;
@@ -73,6 +75,10 @@ pub struct Router {
     fallback: Option<Route>,
     tenants: Option<Vec<Uuid>>,
     applications: Option<Vec<Uuid>>,
+    #[cfg(feature = "delivery")]
+    handoffs: Vec<enqueue::Handoff>,
+    #[cfg(feature = "delivery")]
+    refused_transactional: Option<EventType>,
 }
 
 /// One registered handler, with a name for the log (its Rust type).
@@ -284,18 +290,26 @@ impl Router {
             .collect()
     }
 
-    /// The handlers an event goes to, or why it goes to none.
-    fn routes_for(&self, event: &Event) -> Result<Vec<&Route>, RunOutcome> {
+    /// Why the tenant and application filters refuse this event, if they do.
+    fn filter(&self, event: &Event) -> Option<FilterReason> {
         if let (Some(allowed), Some(tenant)) = (&self.tenants, event.tenant_id())
             && !allowed.contains(&tenant)
         {
-            return Err(RunOutcome::FilteredOut(FilterReason::Tenant));
+            return Some(FilterReason::Tenant);
         }
         if let Some(allowed) = &self.applications {
             let named = event.application_ids();
             if !named.is_empty() && !named.iter().any(|id| allowed.contains(id)) {
-                return Err(RunOutcome::FilteredOut(FilterReason::Application));
+                return Some(FilterReason::Application);
             }
+        }
+        None
+    }
+
+    /// The handlers an event goes to, or why it goes to none.
+    fn routes_for(&self, event: &Event) -> Result<Vec<&Route>, RunOutcome> {
+        if let Some(reason) = self.filter(event) {
+            return Err(RunOutcome::FilteredOut(reason));
         }
         let typed = match event.event_type() {
             Some(event_type) => self.by_type.get(&event_type),
@@ -320,7 +334,8 @@ impl fmt::Debug for Router {
             .map(|(event_type, routes)| (event_type.as_str(), routes.len()))
             .collect();
         types.sort_unstable();
-        f.debug_struct("Router")
+        let mut debug = f.debug_struct("Router");
+        debug
             .field("handlers", &types)
             .field(
                 "unknown_type_handlers",
@@ -329,7 +344,9 @@ impl fmt::Debug for Router {
             .field("any", &self.any.len())
             .field("fallback", &self.fallback.is_some())
             .field("tenants", &self.tenants)
-            .field("applications", &self.applications)
-            .finish()
+            .field("applications", &self.applications);
+        #[cfg(feature = "delivery")]
+        debug.field("enqueued", &self.enqueued_types());
+        debug.finish()
     }
 }

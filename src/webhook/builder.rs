@@ -24,6 +24,8 @@ pub struct WebhookBuilder {
     allow_unauthenticated: bool,
     #[cfg(feature = "signature")]
     signature: Option<crate::signature::SignatureVerifier>,
+    #[cfg(feature = "delivery")]
+    dedup: Option<crate::delivery::Deduplicator>,
     // The first mistake made while configuring, reported by `build`.
     error: Option<ConfigError>,
 }
@@ -78,6 +80,17 @@ pub enum ConfigError {
     #[cfg(feature = "signature")]
     #[error("signature: {0}")]
     Signature(#[from] crate::signature::SignatureConfigError),
+    /// A transactional event type was given to
+    /// [`Router::enqueue`](crate::Router::enqueue).
+    #[cfg(feature = "delivery")]
+    #[error(
+        "`{}` is transactional and cannot be enqueued: FusionAuth waits for the webhook's \
+         answer to commit the operation (a handler may veto it), but an enqueued event is \
+         answered before any handler runs; handle it in the request, or use \
+         `Router::enqueue_transactional` to give up the veto",
+        .0.as_str()
+    )]
+    TransactionalEnqueued(crate::EventType),
 }
 
 impl WebhookBuilder {
@@ -90,6 +103,8 @@ impl WebhookBuilder {
             allow_unauthenticated: false,
             #[cfg(feature = "signature")]
             signature: None,
+            #[cfg(feature = "delivery")]
+            dedup: None,
             error: None,
         }
     }
@@ -156,6 +171,66 @@ impl WebhookBuilder {
         self
     }
 
+    /// Runs the handlers at most once per event id, across FusionAuth's
+    /// retries and, with a shared store, across replicas: a store
+    /// ([`MemoryStore`](crate::delivery::MemoryStore) for one process,
+    /// `RedisStore` from `fusionauth-webhooks-redis` for several), or a
+    /// [`Deduplicator`](crate::delivery::Deduplicator) with its lease,
+    /// retention and wait set.
+    ///
+    /// | delivery | answer |
+    /// |---|---|
+    /// | first of an id | handlers run; 2xx on success (id done), else their status (claim released, FusionAuth's retry runs them again) |
+    /// | duplicate of a done id | 200, nothing runs |
+    /// | duplicate while the first runs | waits for it up to the bound: done → 200; released → runs here; still running → 503 |
+    /// | store unreachable | 503, nothing runs |
+    /// | event without an id | handlers run, no deduplication |
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use fusionauth_webhooks::delivery::MemoryStore;
+    /// use fusionauth_webhooks::{EventType, Router, Webhook};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emails = Arc::new(AtomicUsize::new(0));
+    /// let counter = Arc::clone(&emails);
+    /// let webhook = Webhook::builder()
+    ///     .api_key("k")
+    ///     .deduplicate(MemoryStore::new())
+    ///     .router(Router::new().on_event(EventType::UserCreateComplete, move |_event| {
+    ///         let counter = Arc::clone(&counter);
+    ///         async move {
+    ///             counter.fetch_add(1, Ordering::SeqCst);
+    ///             Ok(())
+    ///         }
+    ///     }))
+    ///     .build()?;
+    /// let body = r#"{"event":{"type":"user.create.complete","id":"b0f3c5e2-4c1a-4f8e-9d2b-6a7e8f9a0b1c"}}"#;
+    /// for _ in 0..3 {
+    ///     let request = http::Request::post("/")
+    ///         .header("authorization", "k")
+    ///         .header("content-type", "application/json")
+    ///         .body(bytes::Bytes::from_static(body.as_bytes()))?;
+    ///     assert_eq!(webhook.handle(request).await.status(), 200);
+    /// }
+    /// assert_eq!(emails.load(Ordering::SeqCst), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "delivery")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
+    pub fn deduplicate(
+        mut self,
+        dedup: impl Into<crate::delivery::Deduplicator>,
+    ) -> WebhookBuilder {
+        self.dedup = Some(dedup.into());
+        self
+    }
+
     /// The largest body accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`],
     /// 8 MiB); larger ones get 413 without being read past the limit.
     pub fn max_body_size(mut self, bytes: usize) -> WebhookBuilder {
@@ -202,6 +277,10 @@ impl WebhookBuilder {
         if self.credentials.is_empty() && !self.has_signature() && !self.allow_unauthenticated {
             return Err(ConfigError::NoCredentials);
         }
+        #[cfg(feature = "delivery")]
+        if let Some(event_type) = self.router.refused_transactional() {
+            return Err(ConfigError::TransactionalEnqueued(event_type));
+        }
         Ok(Webhook::from_inner(Inner {
             router: self.router,
             credentials: self.credentials,
@@ -209,6 +288,8 @@ impl WebhookBuilder {
             unrouted_status: self.unrouted_status,
             #[cfg(feature = "signature")]
             signature: self.signature,
+            #[cfg(feature = "delivery")]
+            dedup: self.dedup,
         }))
     }
 }

@@ -45,6 +45,7 @@
 
 mod body;
 mod builder;
+mod deliver;
 mod env;
 mod response;
 
@@ -82,6 +83,8 @@ pub(crate) struct Inner {
     unrouted_status: StatusCode,
     #[cfg(feature = "signature")]
     signature: Option<crate::signature::SignatureVerifier>,
+    #[cfg(feature = "delivery")]
+    dedup: Option<crate::delivery::Deduplicator>,
 }
 
 impl Webhook {
@@ -205,10 +208,7 @@ impl Webhook {
             Err(error) => return Outcome::InvalidBody(error),
         };
         *logged = Some(event.clone());
-        Outcome::Ran {
-            outcome: self.inner.router.run(&event).await,
-            unrouted_status: self.inner.unrouted_status,
-        }
+        self.deliver(&event).await
     }
 }
 
@@ -294,6 +294,8 @@ impl fmt::Debug for Webhook {
             .field("unrouted_status", &self.inner.unrouted_status);
         #[cfg(feature = "signature")]
         debug.field("signature", &self.inner.signature);
+        #[cfg(feature = "delivery")]
+        debug.field("dedup", &self.inner.dedup);
         debug.finish()
     }
 }

@@ -57,6 +57,9 @@ pub(crate) enum Outcome {
     BodyUnreadable,
     /// Not JSON, or not a FusionAuth event.
     InvalidBody(ParseError),
+    /// Deduplicated or enqueued instead of run here.
+    #[cfg(feature = "delivery")]
+    Delivery(super::deliver::Delivery),
 }
 
 impl Outcome {
@@ -72,6 +75,8 @@ impl Outcome {
             Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Outcome::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Outcome::BodyUnreadable | Outcome::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            #[cfg(feature = "delivery")]
+            Outcome::Delivery(delivery) => delivery.status(),
         }
     }
 
@@ -85,6 +90,8 @@ impl Outcome {
             Outcome::UnsupportedMediaType => "unsupported_media_type",
             Outcome::BodyUnreadable => "body_unreadable",
             Outcome::InvalidBody(_) => "invalid_body",
+            #[cfg(feature = "delivery")]
+            Outcome::Delivery(delivery) => delivery.name(),
         }
     }
 
@@ -153,6 +160,8 @@ impl Outcome {
                 _ => None,
             },
             Outcome::InvalidBody(error) => Some(error.to_string()),
+            #[cfg(feature = "delivery")]
+            Outcome::Delivery(delivery) => delivery.detail(),
             _ => None,
         }
     }

@@ -14,8 +14,10 @@ const STARTUP: Duration = Duration::from_secs(10);
 
 /// A `redis-server` child process that this test owns.
 ///
-/// Nothing is persisted (`--save ""`, no AOF) and the directory is removed
-/// with the value. A test that needs Redis should
+/// It keeps an append-only file in its temporary directory (`appendfsync
+/// everysec`), so that [`stop`](RedisServer::stop) then
+/// [`restart`](RedisServer::restart) is an outage that loses nothing, as with
+/// a production Redis; the directory is removed with the value. A test that needs Redis should
 /// `RedisServer::start().expect(..)`: it then fails, saying why, where the
 /// server cannot start; it never passes silently.
 ///
@@ -96,16 +98,35 @@ impl RedisServer {
         ping(self.port).is_ok()
     }
 
-    /// Kills the server (an outage); [`restart`](RedisServer::restart) brings
-    /// it back on the same port, empty.
+    /// Shuts the server down (an outage), writing its append-only file;
+    /// [`restart`](RedisServer::restart) brings it back on the same port with
+    /// its data.
     pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // SHUTDOWN flushes the append-only file; kill if it does not exit.
+            let asked = command(self.port, b"SHUTDOWN\r\n");
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while asked.is_ok() && Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Kills the server at once (`SIGKILL`), as a crash.
+    pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 
-    /// Starts it again on the same port after [`stop`](RedisServer::stop).
+    /// Starts it again on the same port after [`stop`](RedisServer::stop) or
+    /// [`kill`](RedisServer::kill).
     pub fn restart(&mut self) -> Result<(), StartError> {
         self.stop();
         self.spawn()
@@ -114,7 +135,15 @@ impl RedisServer {
     fn spawn(&mut self) -> Result<(), StartError> {
         let child = Command::new(&self.binary)
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+            ])
+            .args(["--daemonize", "no"])
             .arg("--dir")
             .arg(self.dir.path())
             .stdin(Stdio::null())
@@ -155,7 +184,7 @@ impl RedisServer {
 
 impl Drop for RedisServer {
     fn drop(&mut self) {
-        self.stop();
+        self.kill();
     }
 }
 
@@ -168,14 +197,19 @@ fn free_port() -> Result<u16, StartError> {
         .map_err(|error| StartError::Setup(error.to_string()))
 }
 
-fn ping(port: u16) -> Result<(), String> {
+fn command(port: u16, command: &[u8]) -> Result<TcpStream, String> {
     let timeout = Duration::from_millis(500);
     let address = (Ipv4Addr::LOCALHOST, port).into();
     let mut stream = TcpStream::connect_timeout(&address, timeout).map_err(|e| e.to_string())?;
     stream
         .set_read_timeout(Some(timeout))
         .map_err(|e| e.to_string())?;
-    stream.write_all(b"PING\r\n").map_err(|e| e.to_string())?;
+    stream.write_all(command).map_err(|e| e.to_string())?;
+    Ok(stream)
+}
+
+fn ping(port: u16) -> Result<(), String> {
+    let mut stream = command(port, b"PING\r\n")?;
     let mut answer = [0_u8; 7];
     stream.read_exact(&mut answer).map_err(|e| e.to_string())?;
     if &answer == b"+PONG\r\n" {

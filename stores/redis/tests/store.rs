@@ -67,3 +67,39 @@ async fn an_outage_is_an_error_and_claims_work_again_once_redis_is_back() {
     );
     assert_eq!(store.claim(id, lease).await, Ok(Claim::InProgress));
 }
+
+#[tokio::test]
+async fn claims_and_done_marks_survive_a_redis_restart() {
+    let mut server = redis();
+    let store = RedisStore::connect(&server.url()).await.unwrap();
+    let lease = Duration::from_secs(30);
+    let (running, done) = (Uuid::new_v4(), Uuid::new_v4());
+    assert!(matches!(
+        store.claim(running, lease).await,
+        Ok(Claim::Claimed(_))
+    ));
+    let Ok(Claim::Claimed(token)) = store.claim(done, lease).await else {
+        panic!("claim")
+    };
+    assert_eq!(store.complete(done, &token, lease).await, Ok(true));
+    server.stop();
+    server.restart().expect("redis-server restarts");
+    let mut after = store.claim(running, lease).await;
+    for _ in 0..50 {
+        if after.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        after = store.claim(running, lease).await;
+    }
+    assert_eq!(
+        after,
+        Ok(Claim::InProgress),
+        "the running claim is not lost"
+    );
+    assert_eq!(
+        store.claim(done, lease).await,
+        Ok(Claim::Done),
+        "the done mark is not lost"
+    );
+}

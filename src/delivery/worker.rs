@@ -1,0 +1,299 @@
+//! Consuming a queue: running a router's handlers on each event, with
+//! deduplication, retries with backoff and a dead letter.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::{Either, join_all, select};
+
+use super::LOG_TARGET;
+use super::dedup::{Deduplicated, Deduplicator};
+use super::queue::{Message, Queue, QueueError};
+use crate::{Event, Router, RunOutcome};
+
+/// The default number of attempts before an event goes to the dead letters.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+/// The default delay before the first retry; it doubles on each attempt.
+pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_secs(1);
+/// The default cap on the retry delay.
+pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
+const DEFAULT_BATCH: usize = 32;
+const RECEIVE_WAIT: Duration = Duration::from_secs(1);
+const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
+
+/// Consumes a [`Queue`] and runs a [`Router`]'s handlers on each event: the
+/// other half of [`Router::enqueue`].
+///
+/// For each message: parse it ([`Event::parse`]), then run the router
+/// ([`Router::run_until`], with the [handler deadline](Worker::handler_timeout)),
+/// deduplicated on the event id when a store is set (the same store as the
+/// webhook's, so an event is handled once however often it was queued).
+///
+/// | outcome | the message |
+/// |---|---|
+/// | handled, unrouted, filtered out, or a duplicate of a handled event | acknowledged |
+/// | a handler failed, panicked or timed out | retried after a backoff (1 s, 2 s, 4 s, … up to a cap), attempt + 1 |
+/// | still failing at the last attempt ([`max_attempts`](Worker::max_attempts)) | dead-lettered |
+/// | the body or a typed payload does not parse | dead-lettered at once |
+/// | another worker is running the same event, or the store is unreachable | retried after the backoff |
+///
+/// A batch's messages run concurrently. [`run`](Worker::run) stops between
+/// batches when its shutdown future completes, after the running batch
+/// finished. A worker killed mid-batch leaves its messages pending: the queue
+/// delivers them again (Redis: `XAUTOCLAIM` after the idle time), and the
+/// claims it held expire with their lease, so their handlers run again.
+///
+/// # Example
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue, Worker};
+/// use fusionauth_webhooks::{EventType, HandlerError, Router};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let queue = Arc::new(MemoryQueue::new());
+/// let router = Router::new()
+///     .on_event(EventType::UserUpdate, |_event| async { Ok(()) })
+///     .on_event(EventType::UserDeactivate, |_event| async { Err(HandlerError::retry_later()) });
+/// let worker = Worker::new(router, Arc::clone(&queue))
+///     .deduplicate(MemoryStore::new())
+///     .max_attempts(1);
+///
+/// queue.push(r#"{"event":{"type":"user.update","id":"6f0c2b8e-1d3a-4e5f-8a9b-0c1d2e3f4a5b"}}"#.into()).await?;
+/// queue.push(r#"{"event":{"type":"user.deactivate"}}"#.into()).await?;
+/// assert_eq!(worker.run_once(Duration::from_millis(100)).await?, 2);
+/// assert!(queue.is_empty());
+/// assert_eq!(queue.dead_letters().len(), 1);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Worker {
+    router: Router,
+    queue: Arc<dyn Queue>,
+    dedup: Option<Deduplicator>,
+    max_attempts: u32,
+    backoff: Duration,
+    max_backoff: Duration,
+    handler_timeout: Option<Duration>,
+    batch: usize,
+}
+
+/// What became of one message.
+enum Settled {
+    Acked,
+    Retried,
+    DeadLettered,
+}
+
+impl Worker {
+    /// A worker running `router`'s handlers on the events of `queue`.
+    pub fn new(router: Router, queue: impl Queue) -> Worker {
+        Worker {
+            router,
+            queue: Arc::new(queue),
+            dedup: None,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            backoff: DEFAULT_RETRY_BACKOFF,
+            max_backoff: DEFAULT_MAX_BACKOFF,
+            handler_timeout: None,
+            batch: DEFAULT_BATCH,
+        }
+    }
+
+    /// Runs each event at most once per id, with this store (or
+    /// [`Deduplicator`]): use the webhook's.
+    pub fn deduplicate(mut self, dedup: impl Into<Deduplicator>) -> Worker {
+        self.dedup = Some(dedup.into());
+        self
+    }
+
+    /// Attempts before an event is dead-lettered ([`DEFAULT_MAX_ATTEMPTS`], at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Worker {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first retry's delay, doubled on each attempt up to `max`
+    /// ([`DEFAULT_RETRY_BACKOFF`], [`DEFAULT_MAX_BACKOFF`]).
+    pub fn retry_backoff(mut self, first: Duration, max: Duration) -> Worker {
+        self.backoff = first;
+        self.max_backoff = max.max(first);
+        self
+    }
+
+    /// Drops the handlers' futures of an event still running after `timeout`
+    /// (a failed attempt, retried). Keep it below the dedup lease and the
+    /// queue's reclaim idle time. No deadline by default.
+    pub fn handler_timeout(mut self, timeout: Duration) -> Worker {
+        self.handler_timeout = Some(timeout);
+        self
+    }
+
+    /// The most messages taken, and run concurrently, at once (32).
+    pub fn batch_size(mut self, messages: usize) -> Worker {
+        self.batch = messages.max(1);
+        self
+    }
+
+    /// Consumes the queue until `shutdown` completes, then returns once the
+    /// running batch is done. Queue errors are logged and retried after a
+    /// second.
+    pub async fn run(&self, shutdown: impl Future<Output = ()>) {
+        let mut shutdown = pin!(shutdown);
+        loop {
+            let received = pin!(self.queue.receive(self.batch, RECEIVE_WAIT));
+            let batch = match select(received, shutdown.as_mut()).await {
+                Either::Right(((), _)) => return,
+                Either::Left((batch, _)) => batch,
+            };
+            match batch {
+                Ok(messages) => {
+                    join_all(messages.into_iter().map(|message| self.process(message))).await;
+                }
+                Err(error) => {
+                    tracing::warn!(target: LOG_TARGET, %error, "receiving from the queue failed");
+                    let pause = pin!(tokio::time::sleep(AFTER_QUEUE_ERROR));
+                    if let Either::Right(_) = select(pause, shutdown.as_mut()).await {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Receives one batch (waiting up to `wait` for it) and handles it; the
+    /// number of messages handled.
+    pub async fn run_once(&self, wait: Duration) -> Result<usize, QueueError> {
+        let messages = self.queue.receive(self.batch, wait).await?;
+        let count = messages.len();
+        join_all(messages.into_iter().map(|message| self.process(message))).await;
+        Ok(count)
+    }
+
+    async fn process(&self, message: Message) {
+        let settled = match Event::parse(message.payload.clone()) {
+            Ok(event) => self.deliver(&message, &event).await,
+            Err(error) => {
+                self.dead_letter(&message, &format!("invalid body: {error}"))
+                    .await
+            }
+        };
+        if let Err(error) = settled {
+            // The message stays pending: the queue delivers it again.
+            tracing::warn!(
+                target: LOG_TARGET, message = %message.id, %error,
+                "settling a queued message failed"
+            );
+        }
+    }
+
+    async fn deliver(&self, message: &Message, event: &Event) -> Result<Settled, QueueError> {
+        let last = message.attempt >= self.max_attempts;
+        // The dead letter is written before the claim is completed, so that a
+        // crash in between leaves the event to be run again, never lost.
+        let work = || async {
+            let outcome = self.run_router(event).await;
+            let give_up = last || matches!(outcome, RunOutcome::InvalidPayload(_));
+            if !outcome.is_success() && give_up {
+                let settled = self.dead_letter(message, &failure(&outcome)).await;
+                return (outcome, Some(settled));
+            }
+            (outcome, None)
+        };
+        let settle = |(outcome, dead): &(RunOutcome, Option<Result<Settled, QueueError>>)| {
+            outcome.is_success() || matches!(dead, Some(Ok(_)))
+        };
+        let (outcome, dead) = match (&self.dedup, event.id()) {
+            (Some(dedup), Some(id)) => match dedup.run(id, work, settle).await {
+                Deduplicated::Ran(ran) => ran,
+                Deduplicated::Duplicate => return self.ack(message).await,
+                Deduplicated::StillRunning => return self.retry(message).await,
+                Deduplicated::Unavailable(error) => {
+                    tracing::warn!(target: LOG_TARGET, %error, "deduplication store unavailable");
+                    return self.retry(message).await;
+                }
+            },
+            _ => work().await,
+        };
+        match dead {
+            Some(settled) => settled,
+            None if outcome.is_success() => self.ack(message).await,
+            None => {
+                tracing::info!(
+                    target: LOG_TARGET, message = %message.id, attempt = message.attempt,
+                    outcome = outcome.name(), "queued event failed; retrying"
+                );
+                self.retry(message).await
+            }
+        }
+    }
+
+    async fn run_router(&self, event: &Event) -> RunOutcome {
+        match self.handler_timeout {
+            Some(timeout) => {
+                self.router
+                    .run_until(event, tokio::time::sleep(timeout))
+                    .await
+            }
+            None => self.router.run(event).await,
+        }
+    }
+
+    async fn ack(&self, message: &Message) -> Result<Settled, QueueError> {
+        self.queue.ack(message).await.map(|()| Settled::Acked)
+    }
+
+    async fn retry(&self, message: &Message) -> Result<Settled, QueueError> {
+        let delay = self.backoff_for(message.attempt);
+        self.queue
+            .retry(message, delay)
+            .await
+            .map(|()| Settled::Retried)
+    }
+
+    async fn dead_letter(&self, message: &Message, reason: &str) -> Result<Settled, QueueError> {
+        tracing::warn!(
+            target: LOG_TARGET, message = %message.id, attempt = message.attempt, reason,
+            "queued event dead-lettered"
+        );
+        self.queue
+            .dead_letter(message, reason)
+            .await
+            .map(|()| Settled::DeadLettered)
+    }
+
+    fn backoff_for(&self, attempt: u32) -> Duration {
+        let doublings = attempt.saturating_sub(1).min(20);
+        self.backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff)
+    }
+}
+
+fn failure(outcome: &RunOutcome) -> String {
+    match outcome {
+        RunOutcome::InvalidPayload(error) => format!("invalid payload: {error}"),
+        RunOutcome::Failed(error) => format!("handler failed: {error}"),
+        other => other.name().to_owned(),
+    }
+}
+
+impl fmt::Debug for Worker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Worker")
+            .field("router", &self.router)
+            .field("dedup", &self.dedup)
+            .field("max_attempts", &self.max_attempts)
+            .field("backoff", &self.backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("handler_timeout", &self.handler_timeout)
+            .field("batch", &self.batch)
+            .finish_non_exhaustive()
+    }
+}
