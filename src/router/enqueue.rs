@@ -40,8 +40,8 @@ impl Router {
     ///
     /// let queue = Arc::new(MemoryQueue::new());
     /// let router = Router::new()
-    ///     .on_event(EventType::UserUpdate, |_event| async { Ok(()) })
-    ///     .enqueue([EventType::UserUpdate, EventType::UserLoginSuccess], Arc::clone(&queue));
+    ///     .on_event(EventType::UserUpdateComplete, |_event| async { Ok(()) })
+    ///     .enqueue([EventType::UserUpdateComplete, EventType::UserEmailUpdate], Arc::clone(&queue));
     /// assert!(Webhook::builder().api_key("k").router(router).build().is_ok());
     ///
     /// let vetoable = Router::new().enqueue([EventType::UserCreate], queue);
