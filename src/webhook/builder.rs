@@ -1,45 +1,91 @@
 //! Configuring a [`Webhook`]: credentials, limits, policies; checked at build.
 
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
 use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+use super::runtime::Timer;
 use super::{Inner, Webhook};
 use crate::Router;
-use crate::auth::Credentials;
+use crate::auth::Authenticator;
 
 /// The body limit unless configured otherwise: 8 MiB, room for a
 /// `user.bulk.create` of several thousand users.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 8 * 1024 * 1024;
 
-/// Builds a [`Webhook`]. See [`Webhook::builder`] for an example.
+/// How long a body may take to arrive unless configured otherwise: 30
+/// seconds, ample for 8 MiB on a slow link, and a bound on how long a
+/// stalled sender holds its buffer.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Builds a [`Webhook`]: its credentials, limits, timeouts and router.
 ///
-/// Configuration mistakes are reported by [`build`](WebhookBuilder::build),
-/// never at request time.
+/// Configuration mistakes are reported by [`build`](WebhookBuilder::build)
+/// as a [`ConfigError`], never at request time.
+///
+/// ```
+/// use std::time::Duration;
+/// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
+///
+/// let webhook = Webhook::builder()
+///     // Rotating the key: both are accepted until FusionAuth sends the new one.
+///     .api_key("the-old-long-random-key")
+///     .api_key("the-new-long-random-key")
+///     .max_body_size(1024 * 1024)
+///     // Below the FusionAuth webhook's readTimeout.
+///     .handler_timeout(Duration::from_millis(1500))
+///     .router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) }))
+///     .build()?;
+/// assert_eq!(webhook.max_body_size(), 1024 * 1024);
+/// # Ok::<(), fusionauth_webhooks::ConfigError>(())
+/// ```
 #[derive(Debug)]
 pub struct WebhookBuilder {
     router: Router,
-    credentials: Credentials,
+    auth: Authenticator,
     max_body_size: usize,
+    body_read_timeout: Option<Duration>,
+    handler_timeout: Option<Duration>,
     unrouted_status: StatusCode,
     allow_unauthenticated: bool,
-    #[cfg(feature = "signature")]
-    signature: Option<crate::signature::SignatureVerifier>,
+    timer: Option<Timer>,
     #[cfg(feature = "delivery")]
     dedup: Option<crate::delivery::Deduplicator>,
     // The first mistake made while configuring, reported by `build`.
     error: Option<ConfigError>,
 }
 
-/// A mistake in a webhook's configuration.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A mistake in a webhook's configuration, returned by
+/// [`WebhookBuilder::build`] (and the `from_env` constructors).
+///
+/// Its `Display` and its `Debug` both say what to do, so that a `main` that
+/// returns `Result<(), Box<dyn Error>>` prints the fix, not just a name.
+///
+/// ```
+/// use fusionauth_webhooks::{ConfigError, Router, Webhook};
+///
+/// let error = Webhook::builder().router(Router::new()).build().unwrap_err();
+/// assert_eq!(error, ConfigError::NoCredentials);
+/// // What `main` prints: the variant's name and the fix.
+/// let shown = format!("{error:?}");
+/// assert!(shown.starts_with("NoCredentials: no credential is configured"), "{shown}");
+/// assert!(shown.contains("FUSIONAUTH_WEBHOOK_API_KEY"), "{shown}");
+/// ```
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No header, basic auth or signature is required, and
     /// [`insecure_allow_unauthenticated`](WebhookBuilder::insecure_allow_unauthenticated)
     /// was not called.
     #[error(
-        "no credential is configured: require a header, basic auth or a signature, \
-         or call `insecure_allow_unauthenticated()` to accept anyone"
+        "no credential is configured: require a header (`api_key`, `require_header`), \
+         basic auth (`basic_auth`) or a signature (`signature`); from the environment, \
+         set FUSIONAUTH_WEBHOOK_API_KEY, FUSIONAUTH_WEBHOOK_BASIC_USER and \
+         FUSIONAUTH_WEBHOOK_BASIC_PASSWORD, FUSIONAUTH_WEBHOOK_HMAC_SECRET or \
+         FUSIONAUTH_WEBHOOK_JWKS; or call `insecure_allow_unauthenticated()` to accept anyone"
     )]
     NoCredentials,
     /// An `Authorization` header value and basic auth both need the one
@@ -58,6 +104,24 @@ pub enum ConfigError {
     /// An empty secret, which anyone could present.
     #[error("{0} must not be empty")]
     EmptySecret(&'static str),
+    /// A secret that starts or ends with white space. HTTP strips such white
+    /// space from the header values it receives, so a header secret could
+    /// never match; and in any secret it is most likely a copy-paste slip
+    /// or a file's final newline.
+    #[error(
+        "{0} starts or ends with white space, which HTTP strips from received header \
+         values (or a copy-paste slip): remove it"
+    )]
+    SecretWhitespace(&'static str),
+    /// A timeout of zero would refuse every request.
+    #[error("the {0} must be longer than zero")]
+    ZeroTimeout(&'static str),
+    /// A timeout is configured but there is no timer to measure it.
+    #[error(
+        "the {0} needs a timer: enable the `tokio` feature of fusionauth-webhooks, \
+         or give one with `WebhookBuilder::timer`"
+    )]
+    NoTimer(&'static str),
     /// RFC 7617 forbids a colon in a basic-auth username.
     #[error("a basic-auth username must not contain `:`")]
     ColonInUsername,
@@ -93,16 +157,44 @@ pub enum ConfigError {
     TransactionalEnqueued(crate::EventType),
 }
 
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The variant's name (as derived Debug would start), then the message.
+        let name = match self {
+            ConfigError::NoCredentials => "NoCredentials",
+            ConfigError::AuthorizationConflict => "AuthorizationConflict",
+            ConfigError::InvalidHeaderName(_) => "InvalidHeaderName",
+            ConfigError::InvalidHeaderValue(_) => "InvalidHeaderValue",
+            ConfigError::EmptySecret(_) => "EmptySecret",
+            ConfigError::SecretWhitespace(_) => "SecretWhitespace",
+            ConfigError::ZeroTimeout(_) => "ZeroTimeout",
+            ConfigError::NoTimer(_) => "NoTimer",
+            ConfigError::ColonInUsername => "ColonInUsername",
+            ConfigError::ZeroBodyLimit => "ZeroBodyLimit",
+            ConfigError::UnroutedStatusNotSuccess(_) => "UnroutedStatusNotSuccess",
+            ConfigError::Environment { .. } => "Environment",
+            #[cfg(feature = "signature")]
+            ConfigError::Signature(_) => "Signature",
+            #[cfg(feature = "delivery")]
+            ConfigError::TransactionalEnqueued(_) => "TransactionalEnqueued",
+        };
+        write!(f, "{name}: {self}")
+    }
+}
+
 impl WebhookBuilder {
     pub(super) fn new() -> WebhookBuilder {
+        let timer = Timer::tokio();
         WebhookBuilder {
             router: Router::new(),
-            credentials: Credentials::default(),
+            auth: Authenticator::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            // On by default wherever there is a timer to measure it.
+            body_read_timeout: timer.as_ref().map(|_| DEFAULT_BODY_READ_TIMEOUT),
+            handler_timeout: None,
             unrouted_status: StatusCode::OK,
             allow_unauthenticated: false,
-            #[cfg(feature = "signature")]
-            signature: None,
+            timer,
             #[cfg(feature = "delivery")]
             dedup: None,
             error: None,
@@ -131,11 +223,17 @@ impl WebhookBuilder {
         if value.is_empty() {
             return self.fail(ConfigError::EmptySecret("a required header value"));
         }
+        if has_surrounding_whitespace(value) {
+            return self.fail(ConfigError::SecretWhitespace("a required header value"));
+        }
         if HeaderValue::try_from(value).is_err() {
             return self.fail(ConfigError::InvalidHeaderValue(name.to_owned()));
         }
         let mut builder = self;
-        builder.credentials.add_header(header, value.as_bytes());
+        builder
+            .auth
+            .credentials
+            .add_header(header, value.as_bytes());
         builder
     }
 
@@ -159,7 +257,13 @@ impl WebhookBuilder {
         if username.contains(':') {
             return self.fail(ConfigError::ColonInUsername);
         }
-        self.credentials.add_basic(username, password);
+        if has_surrounding_whitespace(username) {
+            return self.fail(ConfigError::SecretWhitespace("the basic-auth username"));
+        }
+        if has_surrounding_whitespace(password) {
+            return self.fail(ConfigError::SecretWhitespace("the basic-auth password"));
+        }
+        self.auth.credentials.add_basic(username, password);
         self
     }
 
@@ -167,7 +271,7 @@ impl WebhookBuilder {
     #[cfg(feature = "signature")]
     #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
     pub fn signature(mut self, verifier: crate::signature::SignatureVerifier) -> WebhookBuilder {
-        self.signature = Some(verifier);
+        self.auth.signature = Some(verifier);
         self
     }
 
@@ -241,6 +345,75 @@ impl WebhookBuilder {
         self
     }
 
+    /// How long the body may take to arrive once the head has passed its
+    /// checks (default [`DEFAULT_BODY_READ_TIMEOUT`], 30 s, with a timer);
+    /// a stalled body is answered 408 and its buffer freed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> WebhookBuilder {
+        if timeout.is_zero() {
+            return self.fail(ConfigError::ZeroTimeout("body read timeout"));
+        }
+        self.body_read_timeout = Some(timeout);
+        self
+    }
+
+    /// How long the handlers of one event may run (default: no limit). When
+    /// it runs out they are dropped and the answer is 503
+    /// ([`HandlerError::timed_out`](crate::HandlerError::timed_out)), logged
+    /// with the handlers still running.
+    ///
+    /// Set it below the `readTimeout` of the FusionAuth webhook: past that,
+    /// FusionAuth counts the delivery as failed whatever the answer.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use bytes::Bytes;
+    /// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let slow = Router::new().on_event(EventType::UserDelete, |_: Event| async {
+    ///     tokio::time::sleep(Duration::from_secs(60)).await;
+    ///     Ok(())
+    /// });
+    /// let webhook = Webhook::builder()
+    ///     .api_key("a-long-random-key")
+    ///     .handler_timeout(Duration::from_millis(50))
+    ///     .router(slow)
+    ///     .build()?;
+    /// let request = http::Request::post("/")
+    ///     .header("authorization", "a-long-random-key")
+    ///     .header("content-type", "application/json")
+    ///     .body(Bytes::from_static(br#"{"event":{"type":"user.delete"}}"#))?;
+    /// assert_eq!(webhook.handle(request).await.status(), 503);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn handler_timeout(mut self, timeout: Duration) -> WebhookBuilder {
+        if timeout.is_zero() {
+            return self.fail(ConfigError::ZeroTimeout("handler timeout"));
+        }
+        self.handler_timeout = Some(timeout);
+        self
+    }
+
+    /// The timer the timeouts use, for a runtime other than tokio (with the
+    /// `tokio` feature, the default, tokio's timer is used): a function that
+    /// returns a future completing after the given duration.
+    pub fn timer<F>(
+        mut self,
+        sleep: impl Fn(Duration) -> F + Send + Sync + 'static,
+    ) -> WebhookBuilder
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let first_timer = self.timer.is_none();
+        self.timer = Some(Timer::new(sleep));
+        if first_timer && self.body_read_timeout.is_none() {
+            self.body_read_timeout = Some(DEFAULT_BODY_READ_TIMEOUT);
+        }
+        self
+    }
+
     /// The status for an event no handler takes (default 200, so FusionAuth
     /// neither retries nor vetoes). Must be a 2xx, such as 202 or 204.
     pub fn unrouted_status(mut self, status: StatusCode) -> WebhookBuilder {
@@ -259,37 +432,45 @@ impl WebhookBuilder {
         self
     }
 
-    fn has_signature(&self) -> bool {
-        #[cfg(feature = "signature")]
-        return self.signature.is_some();
-        #[cfg(not(feature = "signature"))]
-        return false;
-    }
-
     /// Checks the configuration and builds the webhook.
     pub fn build(self) -> Result<Webhook, ConfigError> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        if self.credentials.requires_header(&AUTHORIZATION) && self.credentials.uses_basic() {
+        let credentials = &self.auth.credentials;
+        if credentials.requires_header(&AUTHORIZATION) && credentials.uses_basic() {
             return Err(ConfigError::AuthorizationConflict);
         }
-        if self.credentials.is_empty() && !self.has_signature() && !self.allow_unauthenticated {
+        if !self.auth.requires_anything() && !self.allow_unauthenticated {
             return Err(ConfigError::NoCredentials);
+        }
+        if self.handler_timeout.is_some() && self.timer.is_none() {
+            return Err(ConfigError::NoTimer("handler timeout"));
+        }
+        if self.body_read_timeout.is_some() && self.timer.is_none() {
+            return Err(ConfigError::NoTimer("body read timeout"));
         }
         #[cfg(feature = "delivery")]
         if let Some(event_type) = self.router.refused_transactional() {
             return Err(ConfigError::TransactionalEnqueued(event_type));
         }
-        Ok(Webhook::from_inner(Inner {
-            router: self.router,
-            credentials: self.credentials,
-            max_body_size: self.max_body_size,
-            unrouted_status: self.unrouted_status,
-            #[cfg(feature = "signature")]
-            signature: self.signature,
-            #[cfg(feature = "delivery")]
-            dedup: self.dedup,
-        }))
+        Ok(Webhook {
+            inner: Arc::new(Inner {
+                router: self.router,
+                auth: self.auth,
+                max_body_size: self.max_body_size,
+                body_read_timeout: self.body_read_timeout,
+                handler_timeout: self.handler_timeout,
+                unrouted_status: self.unrouted_status,
+                timer: self.timer,
+                #[cfg(feature = "delivery")]
+                dedup: self.dedup,
+            }),
+        })
     }
+}
+
+/// Whether a secret starts or ends with white space.
+fn has_surrounding_whitespace(secret: &str) -> bool {
+    secret.trim() != secret
 }

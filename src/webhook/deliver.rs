@@ -1,13 +1,16 @@
 //! The last step of a request: deduplicate, enqueue, or run the router
 //! (feature `delivery` for the first two).
 
+use std::sync::Arc;
+
+#[cfg(feature = "delivery")]
 use http::StatusCode;
 
-use super::{Outcome, Webhook};
-use crate::Event;
+use super::{Inner, Outcome, Webhook, runtime};
 #[cfg(feature = "delivery")]
 use crate::delivery::{Deduplicated, MessageId, QueueError, StoreError};
 use crate::router::RunOutcome;
+use crate::{Event, HandlerError};
 
 /// How a request ended in the delivery step, beyond running the router.
 #[cfg(feature = "delivery")]
@@ -59,36 +62,66 @@ impl Delivery {
 }
 
 impl Webhook {
-    /// Routes and runs one parsed event: where deduplication and the queue
-    /// hand-off hook in.
+    /// Routes the event and runs its handlers within the handler timeout,
+    /// deduplicated on its id when configured; or writes it to its queue.
+    ///
+    /// The run (with its claim) is detached from the request: when the
+    /// sender hangs up (as FusionAuth does at its `readTimeout`), the handlers
+    /// still run to completion or to the deadline instead of stopping
+    /// half-way, and the claim is still completed or released.
     pub(super) async fn deliver(&self, event: &Event) -> Outcome {
-        let ran = |outcome: RunOutcome| Outcome::Ran {
-            outcome,
-            unrouted_status: self.inner.unrouted_status,
-        };
         #[cfg(feature = "delivery")]
-        {
-            if let Some(queue) = self.inner.router.queue_for(event) {
-                return Outcome::Delivery(match queue.push(event.raw().clone()).await {
-                    Ok(id) => Delivery::Enqueued(id),
-                    Err(error) => Delivery::QueueUnavailable(error),
-                });
-            }
-            // An event without an id cannot be told apart from its duplicates:
-            // it is handled without deduplication.
-            if let (Some(dedup), Some(id)) = (&self.inner.dedup, event.id()) {
-                let router = &self.inner.router;
-                let run = dedup.run(id, || router.run(event), RunOutcome::is_success);
-                return match run.await {
-                    Deduplicated::Ran(outcome) => ran(outcome),
-                    Deduplicated::Duplicate => Outcome::Delivery(Delivery::Duplicate),
-                    Deduplicated::StillRunning => Outcome::Delivery(Delivery::StillRunning),
-                    Deduplicated::Unavailable(error) => {
-                        Outcome::Delivery(Delivery::StoreUnavailable(error))
-                    }
-                };
-            }
+        if let Some(queue) = self.inner.router.queue_for(event) {
+            return Outcome::Delivery(match queue.push(event.raw().clone()).await {
+                Ok(id) => Delivery::Enqueued(id),
+                Err(error) => Delivery::QueueUnavailable(error),
+            });
         }
-        ran(self.inner.router.run(event).await)
+        let inner = Arc::clone(&self.inner);
+        let event = event.clone();
+        let unrouted_status = inner.unrouted_status;
+        runtime::detached(async move { inner.deliver_here(&event).await }, |error| {
+            Outcome::Ran {
+                outcome: RunOutcome::Failed(HandlerError::retry_later().with_source(error)),
+                unrouted_status,
+            }
+        })
+        .await
+    }
+}
+
+impl Inner {
+    async fn deliver_here(&self, event: &Event) -> Outcome {
+        #[cfg(feature = "delivery")]
+        // An event without an id cannot be told apart from its duplicates:
+        // it is handled without deduplication.
+        if let (Some(dedup), Some(id)) = (&self.dedup, event.id()) {
+            let run = dedup.run(id, || self.run(event), RunOutcome::is_success);
+            return match run.await {
+                Deduplicated::Ran(outcome) => self.ran(outcome),
+                Deduplicated::Duplicate => Outcome::Delivery(Delivery::Duplicate),
+                Deduplicated::StillRunning => Outcome::Delivery(Delivery::StillRunning),
+                Deduplicated::Unavailable(error) => {
+                    Outcome::Delivery(Delivery::StoreUnavailable(error))
+                }
+            };
+        }
+        self.ran(self.run(event).await)
+    }
+
+    async fn run(&self, event: &Event) -> RunOutcome {
+        match (self.handler_timeout, &self.timer) {
+            (Some(timeout), Some(timer)) => {
+                self.router.run_until(event, timer.sleep(timeout)).await
+            }
+            _ => self.router.run(event).await,
+        }
+    }
+
+    fn ran(&self, outcome: RunOutcome) -> Outcome {
+        Outcome::Ran {
+            outcome,
+            unrouted_status: self.unrouted_status,
+        }
     }
 }
