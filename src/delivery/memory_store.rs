@@ -1,6 +1,6 @@
 //! The deduplication store of one process.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,8 +14,8 @@ pub const DEFAULT_MEMORY_STORE_CAPACITY: usize = 100_000;
 
 /// A [`DedupStore`] in this process's memory: the default for a single
 /// replica. Bounded in time (claims expire with their lease, done marks with
-/// their retention) and in entries: when full, expired entries go first, then
-/// the done marks closest to expiry; running claims are never evicted (a claim
+/// their retention) and in entries: when full, the oldest done or expired
+/// entries go first, in O(1) per claim; running claims are never evicted (a claim
 /// over the bound is refused as [`StoreError::Full`]).
 ///
 /// It deduplicates only what reaches this process: with several replicas use
@@ -40,7 +40,15 @@ pub const DEFAULT_MEMORY_STORE_CAPACITY: usize = 100_000;
 #[derive(Debug)]
 pub struct MemoryStore {
     capacity: usize,
-    entries: Mutex<HashMap<Uuid, Entry>>,
+    entries: Mutex<Entries>,
+}
+
+/// The entries, and their ids in insertion order, oldest first, for eviction
+/// in O(1) per claim (an id claimed again may appear twice; a stale one is skipped).
+#[derive(Debug, Default)]
+struct Entries {
+    by_id: HashMap<Uuid, Entry>,
+    order: VecDeque<Uuid>,
 }
 
 #[derive(Debug)]
@@ -65,13 +73,13 @@ impl MemoryStore {
     pub fn with_capacity(capacity: usize) -> MemoryStore {
         MemoryStore {
             capacity: capacity.max(1),
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Entries::default()),
         }
     }
 
     /// How many entries (running claims and done marks, expired or not) it holds.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().by_id.len()
     }
 
     /// Whether it holds no entry.
@@ -79,7 +87,7 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Entry>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A panic while holding the lock cannot leave a map half-updated
         // (every update is one insert or remove), so a poisoned lock is usable.
         self.entries
@@ -87,25 +95,32 @@ impl MemoryStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn make_room(
-        &self,
-        entries: &mut HashMap<Uuid, Entry>,
-        now: Instant,
-    ) -> Result<(), StoreError> {
-        if entries.len() < self.capacity {
-            return Ok(());
-        }
-        entries.retain(|_, entry| entry.is_live(now));
-        while entries.len() >= self.capacity {
-            let oldest_done = entries
-                .iter()
-                .filter(|(_, entry)| entry.running.is_none())
-                .min_by_key(|(_, entry)| entry.expires)
-                .map(|(id, _)| *id);
-            match oldest_done {
-                Some(id) => entries.remove(&id),
-                None => return Err(StoreError::Full(entries.len())),
+    /// Evicts the oldest entries that are done or expired until one more
+    /// fits; running claims are kept (moved to the back).
+    fn make_room(&self, entries: &mut Entries, now: Instant) -> Result<(), StoreError> {
+        let mut running_seen = 0;
+        while entries.by_id.len() >= self.capacity {
+            if running_seen >= entries.order.len() {
+                return Err(StoreError::Full(entries.by_id.len()));
+            }
+            let Some(id) = entries.order.pop_front() else {
+                return Err(StoreError::Full(entries.by_id.len()));
             };
+            match entries.by_id.get(&id) {
+                Some(entry) if entry.running.is_some() && entry.is_live(now) => {
+                    entries.order.push_back(id);
+                    running_seen += 1;
+                }
+                Some(_) => {
+                    entries.by_id.remove(&id);
+                }
+                None => {}
+            }
+        }
+        // Ids left behind by removals (releases) would grow the order unboundedly.
+        if entries.order.len() > 2 * self.capacity {
+            let Entries { by_id, order } = entries;
+            order.retain(|id| by_id.contains_key(id));
         }
         Ok(())
     }
@@ -122,16 +137,19 @@ impl DedupStore for MemoryStore {
     async fn claim(&self, id: Uuid, lease: Duration) -> Result<Claim, StoreError> {
         let now = Instant::now();
         let mut entries = self.lock();
-        if let Some(entry) = entries.get(&id).filter(|entry| entry.is_live(now)) {
+        if let Some(entry) = entries.by_id.get(&id).filter(|entry| entry.is_live(now)) {
             return Ok(match entry.running {
                 Some(_) => Claim::InProgress,
                 None => Claim::Done,
             });
         }
-        entries.remove(&id);
+        let fresh = entries.by_id.remove(&id).is_none();
         self.make_room(&mut entries, now)?;
         let token = ClaimToken::random();
-        entries.insert(
+        if fresh {
+            entries.order.push_back(id);
+        }
+        entries.by_id.insert(
             id,
             Entry {
                 running: Some(token.clone()),
@@ -149,7 +167,7 @@ impl DedupStore for MemoryStore {
     ) -> Result<bool, StoreError> {
         let now = Instant::now();
         let mut entries = self.lock();
-        match entries.get_mut(&id) {
+        match entries.by_id.get_mut(&id) {
             Some(entry) if entry.running.as_ref() == Some(token) && entry.is_live(now) => {
                 entry.running = None;
                 entry.expires = now + retention;
@@ -162,9 +180,9 @@ impl DedupStore for MemoryStore {
     async fn release(&self, id: Uuid, token: &ClaimToken) -> Result<bool, StoreError> {
         let now = Instant::now();
         let mut entries = self.lock();
-        match entries.get(&id) {
+        match entries.by_id.get(&id) {
             Some(entry) if entry.running.as_ref() == Some(token) && entry.is_live(now) => {
-                entries.remove(&id);
+                entries.by_id.remove(&id);
                 Ok(true)
             }
             _ => Ok(false),

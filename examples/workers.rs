@@ -1,0 +1,85 @@
+//! Several replicas on one Redis: receivers that deduplicate and queue events,
+//! and workers that run the handlers.
+//!
+//! ```sh
+//! redis-server --daemonize yes                    # or REDIS_URL=redis://host:port/
+//! FUSIONAUTH_WEBHOOK_API_KEY=change-me cargo run --example workers --features delivery -- receiver
+//! cargo run --example workers --features delivery -- worker
+//! ```
+//!
+//! The receiver listens on `FUSIONAUTH_WEBHOOK_ADDR` (default 127.0.0.1:8080)
+//! at any path, with its credentials from the environment
+//! (`Webhook::from_env`). `user.create` (transactional: its handler may veto
+//! the new user) runs in the request, deduplicated on the event id; the
+//! `*.complete` events are written to a Redis stream and answered 202, and a
+//! worker runs their handlers. Start as many receivers and workers as you
+//! like: the store and the stream are shared.
+
+use std::time::Duration;
+
+use fusionauth_webhooks::delivery::Worker;
+use fusionauth_webhooks::{Event, EventType, HandlerError, Router, WebhookBuilder};
+use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
+
+fn router(queue: RedisQueue) -> Router {
+    Router::new()
+        .on_event(EventType::UserCreate, |event: Event| async move {
+            // In the request: a rejection here vetoes the user in FusionAuth.
+            match event.tenant_id() {
+                Some(_) => Ok(()),
+                None => Err(HandlerError::reject("[noTenant]")),
+            }
+        })
+        .on_events(
+            [EventType::UserCreateComplete, EventType::UserUpdateComplete],
+            |event: Event| async move {
+                // On a worker: sync the user to the CRM, send the email, ...
+                println!("worker: {} {:?}", event.type_name(), event.id());
+                Ok(())
+            },
+        )
+        .enqueue(
+            [EventType::UserCreateComplete, EventType::UserUpdateComplete],
+            queue,
+        )
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
+    let role = std::env::args().nth(1).unwrap_or_default();
+    // A consumer name per process: a dead worker's messages are reclaimed by name.
+    let consumer = format!("{role}-{}", std::process::id());
+    let queue = RedisQueue::connect(&url, &consumer).await?;
+    let store = RedisStore::connect(&url).await?;
+    match role.as_str() {
+        "receiver" => {
+            let webhook = WebhookBuilder::from_env()?
+                .router(router(queue))
+                .deduplicate(store)
+                .handler_timeout(Duration::from_secs(5))
+                .build()?;
+            let addr = std::env::var("FUSIONAUTH_WEBHOOK_ADDR")
+                .unwrap_or_else(|_| "127.0.0.1:8080".into());
+            let listener = tokio::net::TcpListener::bind(&addr).await?;
+            println!("receiver on http://{addr}/, queueing to {url}");
+            fusionauth_webhooks_hyper::serve_with_shutdown(listener, webhook, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await;
+        }
+        "worker" => {
+            let worker = Worker::new(router(queue.clone()), queue)
+                .deduplicate(store)
+                .handler_timeout(Duration::from_secs(30));
+            println!("worker {consumer} consuming from {url}");
+            worker
+                .run(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await;
+        }
+        _ => return Err("usage: workers receiver|worker".into()),
+    }
+    Ok(())
+}
