@@ -85,10 +85,13 @@ pub use signature::{
     KeySource, SIGNATURE_HEADER, SignatureConfigError, SignatureError, SignatureVerifier,
     SignatureVerifierBuilder, SignedBodyHash,
 };
+/// The `uuid` crate this one uses: ids in events are [`uuid::Uuid`], so a
+/// `use fusionauth_webhooks::uuid::Uuid;` needs no dependency of your own.
+pub use uuid;
 pub use webhook::{
-    ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, ENV_API_KEY, ENV_BASIC_PASSWORD,
-    ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT, ENV_HEADERS, ENV_MAX_BODY, Webhook,
-    WebhookBuilder,
+    ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DURATION_METRIC, ENV_API_KEY,
+    ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT, ENV_HEADERS,
+    ENV_MAX_BODY, REQUESTS_METRIC, Webhook, WebhookBuilder,
 };
 
 #[cfg(feature = "testing")]
