@@ -339,7 +339,7 @@ impl fmt::Debug for ClientBuilder {
 /// reqwest is built without a crypto provider (so that aws-lc-rs, a large C
 /// build, stays out): make ring the process default, unless the application
 /// installed one already.
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     // `Err` means a provider is installed already, which is all we need.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -33,10 +33,19 @@
 
 mod api;
 mod client;
+mod credentials;
+mod doctor;
 mod error;
 mod model;
+mod plan;
+mod receiver;
+mod replay;
+mod sign;
+mod sync;
 
 pub use client::{ClientBuilder, ConfigError, FusionAuthClient, TENANT_ID_HEADER};
+pub use credentials::Credentials;
+pub use doctor::{DoctorReport, Finding, Severity, doctor};
 pub use error::{ApiErrors, Error, ErrorDetail};
 pub use model::{
     AttemptResult, EventConfiguration, EventConfigurationData, EventKey, EventLogSearch,
@@ -44,3 +53,11 @@ pub use model::{
     Webhook, WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch,
     WebhookSearchResult,
 };
+pub use plan::Change;
+pub use receiver::{ENV_HANDLER_TIMEOUT, ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};
+pub use replay::{
+    Answer, Delivered, DeliveryTarget, ReplaySummary, RouterReplay, in_order, replay,
+    replay_into_router,
+};
+pub use sign::{SignError, Signer};
+pub use sync::{SyncError, SyncOptions, SyncReport, TenantEvents, WebhookAction, sync};
