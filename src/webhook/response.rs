@@ -6,30 +6,9 @@ use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
 use crate::ParseError;
-use std::fmt;
-
-use crate::auth::AuthFailure;
+use crate::auth::{Authenticator, Unauthorized};
 use crate::codes;
 use crate::router::RunOutcome;
-
-/// Which check refused a request: kept as is, and formatted only if the log
-/// line is wanted, so that refusing a flood of forgeries allocates nothing.
-#[derive(Debug)]
-pub(crate) enum Unauthorized {
-    Credentials(AuthFailure),
-    #[cfg(feature = "signature")]
-    Signature(crate::signature::SignatureError),
-}
-
-impl fmt::Display for Unauthorized {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unauthorized::Credentials(failure) => failure.fmt(f),
-            #[cfg(feature = "signature")]
-            Unauthorized::Signature(error) => write!(f, "signature: {error}"),
-        }
-    }
-}
 
 /// The target every request's log line is written under.
 pub(crate) const LOG_TARGET: &str = "fusionauth_webhooks";
@@ -51,6 +30,8 @@ pub(crate) enum Outcome {
     },
     /// Declared or actual body larger than the limit.
     PayloadTooLarge,
+    /// The body did not arrive within the read timeout.
+    BodyTimeout,
     /// Not `application/json` (UTF-8).
     UnsupportedMediaType,
     /// The body could not be read from the connection.
@@ -60,6 +41,13 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
+    pub(crate) fn unauthorized(reason: Unauthorized, auth: &Authenticator) -> Outcome {
+        Outcome::Unauthorized {
+            reason,
+            basic_challenge: auth.uses_basic(),
+        }
+    }
+
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             Outcome::Ran {
@@ -70,6 +58,7 @@ impl Outcome {
             Outcome::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Outcome::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Outcome::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Outcome::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Outcome::BodyUnreadable | Outcome::InvalidBody(_) => StatusCode::BAD_REQUEST,
         }
@@ -82,6 +71,7 @@ impl Outcome {
             Outcome::MethodNotAllowed => "method_not_allowed",
             Outcome::Unauthorized { .. } => "unauthorized",
             Outcome::PayloadTooLarge => "payload_too_large",
+            Outcome::BodyTimeout => "body_timeout",
             Outcome::UnsupportedMediaType => "unsupported_media_type",
             Outcome::BodyUnreadable => "body_unreadable",
             Outcome::InvalidBody(_) => "invalid_body",
