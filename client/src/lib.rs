@@ -35,7 +35,9 @@ mod api;
 mod client;
 mod credentials;
 mod doctor;
+mod env;
 mod error;
+mod keys;
 mod model;
 mod plan;
 mod receiver;
@@ -46,7 +48,15 @@ mod sync;
 pub use client::{ClientBuilder, ConfigError, FusionAuthClient, TENANT_ID_HEADER};
 pub use credentials::Credentials;
 pub use doctor::{DoctorReport, Finding, Severity, doctor};
+pub use env::{
+    ENV_API_KEY, ENV_CA_CERT, ENV_TENANT_ID, ENV_URL, ENV_WEBHOOK_ID, EnvError, webhook_from_env,
+    webhook_from_env_with,
+};
 pub use error::{ApiErrors, Error, ErrorDetail};
+pub use keys::{
+    DEFAULT_BACKGROUND_REFRESH, DEFAULT_MIN_REFRESH_INTERVAL, FusionAuthKeys,
+    FusionAuthKeysBuilder, KeyLoadError,
+};
 pub use model::{
     AttemptResult, EventConfiguration, EventConfigurationData, EventKey, EventLogSearch,
     EventLogSearchResult, EventResult, Key, SignatureConfiguration, Tenant, TransactionType,
@@ -54,7 +64,7 @@ pub use model::{
     WebhookSearchResult,
 };
 pub use plan::Change;
-pub use receiver::{ENV_HANDLER_TIMEOUT, ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};
+pub use receiver::{ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};
 pub use replay::{
     Answer, Delivered, DeliveryTarget, ReplaySummary, RouterReplay, in_order, replay,
     replay_into_router,

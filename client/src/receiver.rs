@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use fusionauth_webhooks::{EventType, Router};
+use fusionauth_webhooks::{ENV_HANDLER_TIMEOUT, EventType, Router};
 use uuid::Uuid;
 
 use crate::{ConfigError, Credentials};
@@ -11,9 +11,6 @@ use crate::{ConfigError, Credentials};
 pub const ENV_WEBHOOK_URL: &str = "FUSIONAUTH_WEBHOOK_URL";
 /// The variable naming the Key Master key FusionAuth signs with (its id, a UUID).
 pub const ENV_SIGNING_KEY_ID: &str = "FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID";
-/// The core's handler timeout variable (`5s`, `1500ms`): FusionAuth's
-/// `readTimeout` must be longer.
-pub const ENV_HANDLER_TIMEOUT: &str = "FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT";
 
 /// The receiver as it is configured locally: the input of [`sync`](crate::sync())
 /// and [`doctor`](crate::doctor()).
@@ -84,7 +81,8 @@ impl ReceiverConfig {
 
     /// From the receiver's variables: [`ENV_WEBHOOK_URL`] (required), the
     /// core's credential variables (see [`Credentials::from_env_with`]),
-    /// [`ENV_SIGNING_KEY_ID`] and [`ENV_HANDLER_TIMEOUT`].
+    /// [`ENV_SIGNING_KEY_ID`] and the core's handler timeout
+    /// (`FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT`, e.g. `5s`): FusionAuth's `readTimeout` must be longer.
     ///
     /// ```
     /// use fusionauth_webhooks::EventType;
