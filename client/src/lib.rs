@@ -25,6 +25,46 @@
 //! # }
 //! ```
 //!
+//! # At a receiver's startup
+//!
+//! Make FusionAuth's webhook match the receiver, then verify signatures with
+//! keys that follow FusionAuth ([`FusionAuthKeys`]). With the process
+//! environment, use [`FusionAuthClient::from_env`], [`ReceiverConfig::from_env`]
+//! and [`webhook_from_env`]; here the variables come from a closure:
+//!
+//! ```
+//! use fusionauth_webhooks::{Event, EventType, Router};
+//! use fusionauth_webhooks_client::{
+//!     FusionAuthClient, ReceiverConfig, SyncOptions, WebhookAction, sync, webhook_from_env_with,
+//! };
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let standin = fusionauth_standin::StandIn::start().await;
+//! # let fusionauth_url = standin.url().to_owned();
+//! # let key_id = "5f0e2c1a-8b7d-4e3f-9a6b-1c2d3e4f5a6b";
+//! # standin.state().keys.insert(key_id.parse()?, serde_json::json!({"id": key_id, "kid": "hmac-1",
+//! #     "type": "HMAC", "algorithm": "HS256", "secret": "the-hmac-secret"}));
+//! let env = move |name: &str| match name {
+//!     "FUSIONAUTH_URL" => Some(fusionauth_url.clone()),
+//!     "FUSIONAUTH_API_KEY" => Some(fusionauth_standin::API_KEY.to_owned()),
+//!     "FUSIONAUTH_WEBHOOK_URL" => Some("https://app.example.com/fusionauth-webhook".to_owned()),
+//!     "FUSIONAUTH_WEBHOOK_API_KEY" => Some("a-long-random-key".to_owned()),
+//!     // The Key Master key FusionAuth signs with: sync sets it, the webhook verifies with it.
+//!     "FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID" => Some(key_id.to_owned()),
+//!     _ => None,
+//! };
+//! let router = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
+//! let client = FusionAuthClient::from_env_with(&env)?;
+//! let receiver = ReceiverConfig::from_env_with(router.event_types(), &env)?;
+//! let report = sync(&client, &receiver, SyncOptions::default()).await?;
+//! assert_eq!(report.action, WebhookAction::Created);
+//! print!("{report}");
+//! let webhook = webhook_from_env_with(router, &env).await?;
+//! # let _ = webhook;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Every call returns [`Error`] on failure: validation errors (400) with
 //! FusionAuth's field errors, 401, 404, server errors, timeouts and
 //! connection failures each have their own variant.
