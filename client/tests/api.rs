@@ -108,6 +108,23 @@ async fn a_wrong_or_missing_api_key_is_unauthorized() {
 }
 
 #[tokio::test]
+async fn a_tenant_id_is_sent_in_x_fusionauth_tenantid_when_configured() {
+    let standin = StandIn::start().await;
+    client(&standin).retrieve_webhooks().await.unwrap();
+    let tenant = Uuid::from_u128(0x7e);
+    let scoped = FusionAuthClient::builder(standin.url())
+        .api_key(API_KEY)
+        .tenant_id(tenant)
+        .build()
+        .unwrap();
+    scoped.retrieve_webhooks().await.unwrap();
+    assert_eq!(
+        standin.state().tenant_headers,
+        vec![None, Some(tenant.to_string())]
+    );
+}
+
+#[tokio::test]
 async fn unknown_ids_are_not_found() {
     let standin = StandIn::start().await;
     let client = client(&standin);

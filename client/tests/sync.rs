@@ -138,6 +138,35 @@ async fn tenant_events_are_enabled_only_with_the_flag_keeping_their_transaction_
 }
 
 #[tokio::test]
+async fn sync_sets_the_signing_key_basic_auth_and_tenant_scope_as_configured() {
+    let (standin, client, mut receiver) = setup().await;
+    let key = Uuid::from_u128(0x5e7);
+    receiver.signing_key_id = Some(key);
+    receiver.credentials.api_key = None;
+    receiver.credentials.basic_auth = Some(("fusionauth".into(), "basic-secret".into()));
+    receiver.tenant_ids = Some(vec![TENANT]);
+    receiver.read_timeout = Some(9000);
+    let report = sync(&client, &receiver, SyncOptions::default())
+        .await
+        .unwrap();
+    let stored = standin.webhook(report.webhook_id.unwrap()).unwrap();
+    assert_eq!(
+        stored["signatureConfiguration"],
+        json!({ "enabled": true, "signingKeyId": key })
+    );
+    assert_eq!(stored["httpAuthenticationUsername"], "fusionauth");
+    assert_eq!(stored["httpAuthenticationPassword"], "basic-secret");
+    assert_eq!(stored["global"], false);
+    assert_eq!(stored["tenantIds"], json!([TENANT]));
+    assert_eq!(stored["readTimeout"], 9000);
+    assert!(!report.to_string().contains("basic-secret"));
+    let again = sync(&client, &receiver, SyncOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(again.action, WebhookAction::Unchanged);
+}
+
+#[tokio::test]
 async fn a_dry_run_writes_nothing() {
     let (standin, client, receiver) = setup().await;
     let report = sync(

@@ -34,6 +34,11 @@ async fn dispatch(
     let (delay, fail_with) = {
         let mut state = lock(&state);
         state.requests.push(format!("{method} {path}"));
+        let tenant = headers
+            .get("x-fusionauth-tenantid")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        state.tenant_headers.push(tenant);
         (state.delay, state.fail_with)
     };
     if !delay.is_zero() {

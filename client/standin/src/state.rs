@@ -21,6 +21,8 @@ pub struct State {
     pub jwks: Value,
     /// Every request seen, as `"METHOD /path"`.
     pub requests: Vec<String>,
+    /// The `X-FusionAuth-TenantId` header of each request (`None` when absent).
+    pub tenant_headers: Vec<Option<String>>,
     /// When set, every `/api/` call answers this status.
     pub fail_with: Option<u16>,
     /// How long every answer waits.
@@ -38,6 +40,7 @@ impl Default for State {
             tenants: BTreeMap::new(),
             jwks: json!({ "keys": [] }),
             requests: Vec::new(),
+            tenant_headers: Vec::new(),
             fail_with: None,
             delay: Duration::ZERO,
             now: 1_750_000_000_000,
