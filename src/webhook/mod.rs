@@ -94,7 +94,22 @@ struct Inner {
 }
 
 impl Webhook {
-    /// Starts configuring a webhook.
+    /// Starts configuring a webhook; see [`WebhookBuilder`].
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{ConfigError, Router, Webhook};
+    ///
+    /// let webhook = Webhook::builder()
+    ///     .basic_auth("fusionauth", "a-long-random-password")
+    ///     .router(Router::new())
+    ///     .build()?;
+    /// # let _ = webhook;
+    ///
+    /// // Forgetting every credential is an error from `build()`, not an open door.
+    /// let error = Webhook::builder().router(Router::new()).build().unwrap_err();
+    /// assert_eq!(error, ConfigError::NoCredentials);
+    /// # Ok::<(), ConfigError>(())
+    /// ```
     pub fn builder() -> WebhookBuilder {
         WebhookBuilder::new()
     }
