@@ -9,8 +9,8 @@ use uuid::Uuid;
 use crate::plan::{desired, diff};
 use crate::sync::{SyncError, disabled_on, find_webhook, tenants_of};
 use crate::{
-    AttemptResult, Error, EventLogSearch, EventResult, FusionAuthClient, ReceiverConfig,
-    TransactionType, WebhookEventLog,
+    AttemptResult, Error, EventLogSearch, EventResult, FusionAuthClient, ReceiverConfig, Tenant,
+    TransactionType, Webhook, WebhookEventLog,
 };
 
 /// How bad a finding is.
@@ -113,64 +113,74 @@ pub async fn doctor(
     receiver: &ReceiverConfig,
     recent: u32,
 ) -> Result<DoctorReport, SyncError> {
-    let mut findings = Vec::new();
     let Some(webhook) = find_webhook(client, receiver).await? else {
-        findings.push(finding(
+        let missing = finding(
             Severity::Problem,
             "webhook",
             format!("no webhook has the url {}", receiver.url),
             Some(SYNC_FIX),
-        ));
+        );
         return Ok(DoctorReport {
             webhook_id: None,
-            findings,
+            findings: vec![missing],
             recent: Vec::new(),
         });
     };
-    findings.push(finding(
+    let mut findings = webhook_findings(&webhook, receiver);
+    findings.extend(signing_key_findings(client, receiver).await?);
+    for tenant in tenants_of(client, &webhook).await? {
+        findings.extend(tenant_findings(&tenant, receiver));
+    }
+    let (delivery, recent) = delivery_findings(client, recent).await?;
+    findings.extend(delivery);
+    Ok(DoctorReport {
+        webhook_id: webhook.id,
+        findings,
+        recent,
+    })
+}
+
+/// The webhook against what the receiver needs, field by field.
+fn webhook_findings(webhook: &Webhook, receiver: &ReceiverConfig) -> Vec<Finding> {
+    let id = webhook.id.map(|id| id.to_string()).unwrap_or_default();
+    let url = webhook.url.as_deref().unwrap_or_default();
+    let mut findings = vec![finding(
         Severity::Ok,
         "webhook",
-        format!(
-            "{} posts to {}",
-            webhook.id.map(|id| id.to_string()).unwrap_or_default(),
-            webhook.url.as_deref().unwrap_or("")
-        ),
+        format!("{id} posts to {url}"),
         None,
-    ));
-    for change in diff(&webhook, &desired(Some(&webhook), receiver)) {
-        let extra_event = change.field.starts_with("eventsEnabled.") && change.after == "off";
-        let (severity, message) = if extra_event {
+    )];
+    for change in diff(webhook, &desired(Some(webhook), receiver)) {
+        let event = change.field.starts_with("eventsEnabled.");
+        let (severity, message) = if event && change.after == "off" {
             (
                 Severity::Warning,
                 "enabled, but no handler takes it (answered 200 unhandled)".to_owned(),
             )
-        } else if change.field == "readTimeout" {
-            (
-                Severity::Warning,
-                format!(
-                    "{} ms is shorter than the receiver's handler timeout allows; want {}",
-                    change.before, change.after
-                ),
-            )
-        } else if change.field.starts_with("eventsEnabled.") {
+        } else if event {
             (
                 Severity::Problem,
                 "the receiver handles it but the webhook does not send it".to_owned(),
             )
+        } else if change.field == "readTimeout" {
+            let message = format!(
+                "{} ms is shorter than the receiver's handler timeout allows; want {}",
+                change.before, change.after
+            );
+            (Severity::Warning, message)
         } else {
-            (
-                Severity::Problem,
-                format!(
-                    "is {}, the receiver expects {}",
-                    change.before, change.after
-                ),
-            )
+            let message = format!(
+                "is {}, the receiver expects {}",
+                change.before, change.after
+            );
+            (Severity::Problem, message)
         };
         findings.push(finding(severity, change.field, message, Some(SYNC_FIX)));
     }
+    let scoped = |ids: &Option<Vec<Uuid>>| ids.as_ref().is_some_and(|ids| !ids.is_empty());
     if webhook.global != Some(true)
-        && webhook.tenant_ids.as_ref().is_none_or(Vec::is_empty)
-        && webhook.application_ids.as_ref().is_none_or(Vec::is_empty)
+        && !scoped(&webhook.tenant_ids)
+        && !scoped(&webhook.application_ids)
     {
         findings.push(finding(
             Severity::Problem,
@@ -179,101 +189,134 @@ pub async fn doctor(
             Some("make it global or add tenants to it in FusionAuth"),
         ));
     }
-    if let Some(key_id) = receiver.signing_key_id {
-        match client.retrieve_key(key_id).await {
-            Ok(key) => findings.push(finding(Severity::Ok, "signing key", format!("{key_id} (kid {}, {})", key.kid.as_deref().unwrap_or("?"), key.algorithm.as_deref().unwrap_or("?")), None)),
-            Err(Error::NotFound) => findings.push(finding(Severity::Problem, "signing key", format!("no key {key_id} in Key Master"), Some("create the key in Key Master, or set FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID to an existing key"))),
-            Err(error) => return Err(error.into()),
-        }
-    }
+    findings
+}
 
-    for tenant in tenants_of(client, &webhook).await? {
-        let name = format!(
-            "tenant {}",
-            tenant
-                .name
-                .clone()
-                .unwrap_or_else(|| tenant.id.map(|id| id.to_string()).unwrap_or_default())
-        );
-        let disabled = disabled_on(&tenant, receiver);
-        if disabled.is_empty() {
-            findings.push(finding(
+/// Whether the key FusionAuth must sign with exists.
+async fn signing_key_findings(
+    client: &FusionAuthClient,
+    receiver: &ReceiverConfig,
+) -> Result<Option<Finding>, SyncError> {
+    let Some(key_id) = receiver.signing_key_id else {
+        return Ok(None);
+    };
+    Ok(Some(match client.retrieve_key(key_id).await {
+        Ok(key) => {
+            let kid = key.kid.as_deref().unwrap_or("?");
+            let algorithm = key.algorithm.as_deref().unwrap_or("?");
+            finding(
                 Severity::Ok,
-                name.clone(),
-                "fires every event the receiver handles",
+                "signing key",
+                format!("{key_id} (kid {kid}, {algorithm})"),
                 None,
-            ));
-        } else {
-            let names: Vec<&str> = disabled.iter().map(|ty| ty.as_str()).collect();
-            findings.push(finding(
-                Severity::Problem,
-                name.clone(),
-                format!("does not fire {}", names.join(", ")),
-                Some("run `fusionauth-webhooks sync --enable-tenant-events`"),
-            ));
+            )
         }
-        let transactional: Vec<String> = receiver
-            .tenant_event_types()
-            .filter(|ty| tenant.is_enabled(*ty))
-            .filter_map(|ty| transaction_note(ty, tenant.transaction_type(ty)))
-            .collect();
-        if !transactional.is_empty() {
-            findings.push(finding(
-                Severity::Ok,
-                format!("{name} transactions"),
-                format!(
-                    "a failed delivery fails the user's operation (504, no retry) for: {}",
-                    transactional.join(", ")
-                ),
-                None,
-            ));
-        }
-    }
+        Err(Error::NotFound) => finding(
+            Severity::Problem,
+            "signing key",
+            format!("no key {key_id} in Key Master"),
+            Some(
+                "create the key in Key Master, or set FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID to an existing key",
+            ),
+        ),
+        Err(error) => return Err(error.into()),
+    }))
+}
 
+/// Whether the tenant fires the receiver's events, and which of them are transactions.
+fn tenant_findings(tenant: &Tenant, receiver: &ReceiverConfig) -> Vec<Finding> {
+    let label = tenant
+        .name
+        .clone()
+        .or_else(|| tenant.id.map(|id| id.to_string()))
+        .unwrap_or_default();
+    let name = format!("tenant {label}");
+    let disabled = disabled_on(tenant, receiver);
+    let mut findings = vec![if disabled.is_empty() {
+        finding(
+            Severity::Ok,
+            name.clone(),
+            "fires every event the receiver handles",
+            None,
+        )
+    } else {
+        let names: Vec<&str> = disabled.iter().map(|ty| ty.as_str()).collect();
+        finding(
+            Severity::Problem,
+            name.clone(),
+            format!("does not fire {}", names.join(", ")),
+            Some("run `fusionauth-webhooks sync --enable-tenant-events`"),
+        )
+    }];
+    let transactional: Vec<String> = receiver
+        .tenant_event_types()
+        .filter(|ty| tenant.is_enabled(*ty))
+        .filter_map(|ty| transaction_note(ty, tenant.transaction_type(ty)))
+        .collect();
+    if !transactional.is_empty() {
+        findings.push(finding(
+            Severity::Ok,
+            format!("{name} transactions"),
+            format!(
+                "a failed delivery fails the user's operation (504, no retry) for: {}",
+                transactional.join(", ")
+            ),
+            None,
+        ));
+    }
+    findings
+}
+
+/// How the last `recent` deliveries went, from the event log (newest first).
+async fn delivery_findings(
+    client: &FusionAuthClient,
+    recent: u32,
+) -> Result<(Option<Finding>, Vec<WebhookEventLog>), SyncError> {
     let search = EventLogSearch {
         number_of_results: Some(recent),
         order_by: Some("insertInstant DESC".to_owned()),
         ..EventLogSearch::default()
     };
-    let recent = match client.search_event_logs(&search).await {
+    let logs = match client.search_event_logs(&search).await {
         Ok(page) => page.webhook_event_logs,
         Err(Error::NotFound | Error::UnexpectedStatus { .. }) => {
-            findings.push(finding(
+            let unavailable = finding(
                 Severity::Warning,
                 "event log",
                 "not available (it needs FusionAuth 1.53 or later)",
                 None,
-            ));
-            Vec::new()
+            );
+            return Ok((Some(unavailable), Vec::new()));
         }
         Err(error) => return Err(error.into()),
     };
-    let failed: Vec<&WebhookEventLog> = recent
+    if logs.is_empty() {
+        return Ok((None, logs));
+    }
+    let failed: Vec<&WebhookEventLog> = logs
         .iter()
         .filter(|log| log.event_result == Some(EventResult::Failed))
         .collect();
-    if !recent.is_empty() {
-        let severity = if failed.is_empty() {
-            Severity::Ok
-        } else {
-            Severity::Problem
-        };
-        let mut message = format!(
-            "{} of the last {} deliveries failed",
-            failed.len(),
-            recent.len()
-        );
-        if let Some(last) = failed.first() {
+    let mut message = format!(
+        "{} of the last {} deliveries failed",
+        failed.len(),
+        logs.len()
+    );
+    let found = match failed.first() {
+        None => finding(Severity::Ok, "recent deliveries", message, None),
+        Some(last) => {
             message.push_str(&format!("; last failure: {}", describe_failure(last)));
+            finding(
+                Severity::Problem,
+                "recent deliveries",
+                message,
+                Some(
+                    "see `fusionauth-webhooks events --failed`, then `fusionauth-webhooks replay --failed --to URL`",
+                ),
+            )
         }
-        let fix = (!failed.is_empty()).then_some("see `fusionauth-webhooks events --failed`, then `fusionauth-webhooks replay --failed --to URL`");
-        findings.push(finding(severity, "recent deliveries", message, fix));
-    }
-    Ok(DoctorReport {
-        webhook_id: webhook.id,
-        findings,
-        recent,
-    })
+    };
+    Ok((Some(found), logs))
 }
 
 fn transaction_note(event_type: EventType, transaction: Option<TransactionType>) -> Option<String> {
