@@ -27,6 +27,7 @@ pub mod domain;
 mod envelope;
 mod event_type;
 mod instant;
+mod open;
 mod parse_error;
 pub mod payload;
 
