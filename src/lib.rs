@@ -77,7 +77,7 @@ pub use event::{
     ParseError, ParseErrorKind, Payload, UnknownEvent, UnknownEventType, domain, payload,
 };
 pub use handler::{EventHandler, HandlerError, ResultExt};
-pub use router::Router;
+pub use router::{FilterReason, Router, RunOutcome};
 #[cfg(feature = "signature")]
 pub use signature::{
     SIGNATURE_HEADER, SignatureConfigError, SignatureError, SignatureVerifier,

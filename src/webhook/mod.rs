@@ -47,7 +47,6 @@ mod body;
 mod builder;
 mod env;
 mod response;
-mod run;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -64,7 +63,7 @@ pub(crate) use response::{LOG_TARGET, Outcome, Unauthorized};
 
 use crate::Event;
 use crate::auth::Credentials;
-use crate::router::{Dispatch, Router};
+use crate::router::Router;
 
 /// A FusionAuth webhook endpoint: credentials, limits and handlers.
 ///
@@ -206,10 +205,9 @@ impl Webhook {
             Err(error) => return Outcome::InvalidBody(error),
         };
         *logged = Some(event.clone());
-        match self.inner.router.dispatch(&event) {
-            Dispatch::FilteredOut(by) => Outcome::FilteredOut(by),
-            Dispatch::Unrouted => Outcome::Unrouted(self.inner.unrouted_status),
-            Dispatch::Handlers(handlers) => run::run_handlers(&handlers, &event).await,
+        Outcome::Ran {
+            outcome: self.inner.router.run(&event).await,
+            unrouted_status: self.inner.unrouted_status,
         }
     }
 }
