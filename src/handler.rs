@@ -87,18 +87,16 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
         .unwrap_or_else(|panic| Err(HandlerError::panicked(panic)))
 }
 
-/// Why a handler did not process an event, which decides the HTTP status.
-///
-/// | constructor | status | meaning to FusionAuth |
-/// |---|---|---|
-/// | [`reject`](HandlerError::reject) | 400 | a deliberate veto, with an error code |
-/// | [`reject_with_status`](HandlerError::reject_with_status) | the status named | a veto with another 4xx/5xx |
-/// | [`retry_later`](HandlerError::retry_later) | 503 | not now; FusionAuth may retry |
-/// | [`timed_out`](HandlerError::timed_out) | 503 | the handler ran out of time |
-/// | [`internal`](HandlerError::internal), `?` on an error | 500 | the handler failed |
+/// Why a handler did not process an event, which decides the HTTP status:
+/// [`reject`](HandlerError::reject) is a deliberate veto (400, or the status
+/// [`reject_with_status`](HandlerError::reject_with_status) names),
+/// [`retry_later`](HandlerError::retry_later) and
+/// [`timed_out`](HandlerError::timed_out) a 503,
+/// [`internal`](HandlerError::internal) a 500. The status table of the
+/// [crate docs](crate#status-codes) says what FusionAuth makes of each.
 ///
 /// Internal errors are logged with their source chain; the response carries
-/// none of it. See the crate docs for the whole status table.
+/// none of it.
 ///
 /// # `?` in a handler
 ///

@@ -5,7 +5,7 @@ mod builder;
 mod deliver;
 mod env;
 mod head;
-mod log;
+mod report;
 mod response;
 mod runtime;
 
@@ -24,6 +24,7 @@ pub use env::{
     ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT,
     ENV_HEADERS, ENV_MAX_BODY,
 };
+pub use report::{DURATION_METRIC, REQUESTS_METRIC};
 pub(crate) use response::{LOG_TARGET, Outcome};
 
 use crate::Event;
@@ -145,7 +146,7 @@ impl Webhook {
     {
         let started = Instant::now();
         let (outcome, event) = self.process(request).await;
-        log::request(&outcome, event.as_ref(), started);
+        report::request(&outcome, event.as_ref(), started);
         outcome.into_response()
     }
 

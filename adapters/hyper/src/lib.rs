@@ -19,7 +19,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-/// A hyper `Service` that answers with a [`Webhook`], at every path or at
+/// A hyper `Service` that answers with a [webhook](fusionauth_webhooks::Webhook), at every path or at
 /// one path only (see [`at`](WebhookService::at)).
 ///
 /// Give it to `hyper::server::conn::http1::Builder::serve_connection`, or
