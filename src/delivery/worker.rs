@@ -38,7 +38,7 @@ const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
 /// | a handler failed, panicked or timed out | retried after a backoff (1 s, 2 s, 4 s, … up to a cap), attempt + 1 |
 /// | still failing at the last attempt ([`max_attempts`](Worker::max_attempts)) | dead-lettered |
 /// | the body or a typed payload does not parse | dead-lettered at once |
-/// | another worker is running the same event, or the store is unreachable | retried after the backoff |
+/// | another worker is running the same event, or the store is unreachable | retried after the backoff (this counts as an attempt: the queue's attempt number is the only counter) |
 ///
 /// A batch's messages run concurrently. [`run`](Worker::run) stops between
 /// batches when its shutdown future completes, after the running batch
