@@ -22,11 +22,15 @@
 //! }
 //! ```
 
+use std::any::Any;
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 
 use async_trait::async_trait;
+use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
 use http::StatusCode;
 
 use crate::Event;
@@ -54,6 +58,19 @@ where
 }
 
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// What a handler's call comes to.
+pub(crate) type HandlerResult = Result<(), HandlerError>;
+
+/// Awaits a handler's call, turning a panic into that handler's failure
+/// (500 for this event only): one panicking handler never takes the process,
+/// or the other handlers of the event, down with it.
+pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> HandlerResult {
+    AssertUnwindSafe(call)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(HandlerError::panicked(panic)))
+}
 
 /// Why a handler did not process an event, which decides the HTTP status.
 ///
@@ -154,7 +171,13 @@ impl HandlerError {
         self
     }
 
-    pub(crate) fn panicked(message: String) -> HandlerError {
+    /// A handler panicked (500); the panic's message is kept for the log.
+    fn panicked(panic: Box<dyn Any + Send>) -> HandlerError {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string panic payload".to_owned());
         HandlerError {
             kind: Kind::Panicked,
             source: Some(message.into()),
@@ -344,7 +367,7 @@ mod tests {
             StatusCode::INTERNAL_SERVER_ERROR
         );
         assert_eq!(
-            HandlerError::panicked("boom".into()).status(),
+            HandlerError::panicked(Box::new("boom")).status(),
             StatusCode::INTERNAL_SERVER_ERROR
         );
     }

@@ -57,12 +57,14 @@
 //!
 //! | Name | Description | Default? |
 //! |---|---|---|
+//! | `tokio` | tokio's timer for the body-read and handler timeouts, and handlers run on a task of their own, so a sender that hangs up does not cancel them half-way | Yes |
 //! | `signature` | Verification of the `X-FusionAuth-Signature-JWT` header: [`SignatureVerifier`] (HMAC, RSA, ECDSA, Ed25519 keys, PEM or JWKS) | Yes |
 //! | `testing` | Fixtures for your tests: [`testing::samples`], [`testing::TestRequest`], [`testing::TestClient`], the conformance suite, signing keys | No |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 pub mod codes;
+mod env;
 pub mod event;
 mod handler;
 mod router;
@@ -77,15 +79,16 @@ pub use event::{
     ParseError, ParseErrorKind, Payload, UnknownEvent, UnknownEventType, domain, payload,
 };
 pub use handler::{EventHandler, HandlerError, ResultExt};
-pub use router::Router;
+pub use router::{FilterReason, Router, RunOutcome};
 #[cfg(feature = "signature")]
 pub use signature::{
-    SIGNATURE_HEADER, SignatureConfigError, SignatureError, SignatureVerifier,
-    SignatureVerifierBuilder,
+    KeySource, SIGNATURE_HEADER, SignatureConfigError, SignatureError, SignatureVerifier,
+    SignatureVerifierBuilder, SignedBodyHash,
 };
 pub use webhook::{
-    ConfigError, DEFAULT_MAX_BODY_SIZE, ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER,
-    ENV_HEADERS, ENV_MAX_BODY, Webhook, WebhookBuilder,
+    ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, ENV_API_KEY, ENV_BASIC_PASSWORD,
+    ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT, ENV_HEADERS, ENV_MAX_BODY, Webhook,
+    WebhookBuilder,
 };
 
 #[cfg(feature = "testing")]

@@ -95,3 +95,32 @@ async fn log_lines_explain_refusals_without_secrets_or_bodies() {
         assert!(!log.contains(secret), "the log shows {secret}: {log}");
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_huge_event_type_is_cut_short_in_the_log() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let webhook = Webhook::builder()
+        .api_key(SECRET)
+        .router(Router::new())
+        .build()
+        .unwrap();
+    let huge_type = "x".repeat(1_000_000);
+    let body = format!(r#"{{"event":{{"type":"{huge_type}"}}}}"#);
+    let response = TestClient::new(webhook)
+        .send(TestRequest::body(body).api_key(SECRET).build())
+        .await;
+    assert_eq!(response.status, 200);
+
+    let log = captured.text();
+    assert!(
+        log.contains(&format!("event_type=\"{}\"", "x".repeat(64))),
+        "{log}"
+    );
+    assert!(log.len() < 1_000, "a log line of {} bytes", log.len());
+}

@@ -1012,7 +1012,14 @@ fn from_env_errors() {
     );
     assert_eq!(
         SignatureVerifier::from_env_with(env(&[(HMAC_SECRET_ENV, "")])).unwrap_err(),
-        SignatureConfigError::EmptyHmacSecret
+        SignatureConfigError::Environment {
+            name: HMAC_SECRET_ENV,
+            reason: "is set but empty".into()
+        }
+    );
+    assert_eq!(
+        SignatureVerifier::from_env_with(env(&[(HMAC_SECRET_ENV, "secret\n")])).unwrap_err(),
+        SignatureConfigError::SecretWhitespace
     );
 }
 

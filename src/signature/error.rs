@@ -149,6 +149,23 @@ pub enum SignatureConfigError {
          key's id, or call `allow_keys_without_kid()`"
     )]
     KeyWithoutKid,
+    /// An environment variable is set but cannot be used (empty, not
+    /// valid Unicode).
+    #[error("environment variable {name} {reason}")]
+    Environment {
+        /// The variable's name.
+        name: &'static str,
+        /// What is wrong with its value.
+        reason: String,
+    },
+    /// An HMAC secret starts or ends with white space: most likely a
+    /// copy-paste slip or a file's final newline, which FusionAuth's secret
+    /// does not have.
+    #[error(
+        "the hmac secret starts or ends with white space; remove it (FusionAuth's \
+         secrets never do, so such a secret could never match)"
+    )]
+    SecretWhitespace,
     /// An environment variable needs another one that is not set.
     #[error("`{set}` is set but `{missing}` is not")]
     IncompleteEnv {
@@ -163,5 +180,14 @@ fn pem_key(kid: Option<&str>) -> String {
     match kid {
         Some(kid) => format!("invalid pem key (kid `{kid}`)"),
         None => "invalid pem key".to_owned(),
+    }
+}
+
+impl From<crate::env::EnvError> for SignatureConfigError {
+    fn from(error: crate::env::EnvError) -> Self {
+        SignatureConfigError::Environment {
+            name: error.name,
+            reason: error.reason,
+        }
     }
 }

@@ -62,12 +62,15 @@
 mod algorithm;
 mod error;
 mod key;
+mod source;
 mod verifier;
 
 pub use algorithm::Algorithm;
 pub use error::{Malformed, Segment, SignatureConfigError, SignatureError};
+pub use source::KeySource;
 pub use verifier::{
     HMAC_KID_ENV, HMAC_SECRET_ENV, JWKS_ENV, SignatureVerifier, SignatureVerifierBuilder,
+    SignedBodyHash,
 };
 
 /// The request header FusionAuth puts the signature JWT in.

@@ -12,9 +12,10 @@ use subtle::ConstantTimeEq;
 
 use super::key::Key;
 use super::{
-    Algorithm, BODY_HASH_CLAIM, Malformed, SIGNATURE_HEADER, Segment, SignatureConfigError,
-    SignatureError,
+    Algorithm, BODY_HASH_CLAIM, KeySource, Malformed, SIGNATURE_HEADER, Segment,
+    SignatureConfigError, SignatureError,
 };
+use crate::env::{FnEnv, Lookup, ProcessEnv};
 
 /// The longest signature header accepted, in bytes. FusionAuth's tokens are
 /// under 1 KiB (an RSA-4096 signature is 683 characters).
@@ -33,6 +34,17 @@ pub const JWKS_ENV: &str = "FUSIONAUTH_WEBHOOK_JWKS";
 /// Verifies FusionAuth's `X-FusionAuth-Signature-JWT` header against the raw
 /// body. See the [module docs](super) for an example.
 ///
+/// Verification comes in two halves, so that a webhook can refuse a forged
+/// request before reading its body: [`verify_head`](Self::verify_head) checks
+/// everything the headers carry (the token's form, `alg`, `kid`, the key, the
+/// signature over the token's header and claims) and returns the
+/// [`SignedBodyHash`] that then checks the body. [`verify`](Self::verify) does
+/// both at once.
+///
+/// Its keys are fixed when built with [`builder`](Self::builder), or come from
+/// a [`KeySource`] that may change them at run time
+/// ([`from_source`](Self::from_source)).
+///
 /// Cheap to clone (the keys are shared); `Send + Sync`. Its `Debug` output
 /// lists each key's id and type, never key material.
 #[derive(Clone)]
@@ -40,9 +52,59 @@ pub struct SignatureVerifier {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+enum Inner {
+    Keys(KeySet),
+    Source(Box<dyn KeySource>),
+}
+
+struct KeySet {
     keys: Vec<Key>,
     allow_keys_without_kid: bool,
+}
+
+/// The body hash a verified signature vouches for: what is left to check
+/// once the body has been read.
+///
+/// ```
+/// use fusionauth_webhooks::{SignatureError, SignatureVerifier};
+/// # use base64::Engine as _;
+/// # use sha2::Digest as _;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let verifier = SignatureVerifier::builder().hmac(Some("kid-1"), "a-long-hmac-secret").build()?;
+/// let body = br#"{"event":{"type":"user.delete"}}"#;
+/// # let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(body));
+/// # let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+/// # header.kid = Some("kid-1".into());
+/// # let key = jsonwebtoken::EncodingKey::from_secret(b"a-long-hmac-secret");
+/// # let token = jsonwebtoken::encode(&header, &serde_json::json!({ "request_body_sha256": hash }), &key)?;
+/// # let mut headers = http::HeaderMap::new();
+/// # headers.insert("x-fusionauth-signature-jwt", token.parse()?);
+/// // Before reading the body: the token, its key and its signature.
+/// let signed = verifier.verify_head(&headers).await?;
+/// // After: only the hash.
+/// assert_eq!(signed.check(body), Ok(()));
+/// assert_eq!(signed.check(b"{}"), Err(SignatureError::BodyHashMismatch));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedBodyHash {
+    claimed: String,
+}
+
+impl SignedBodyHash {
+    /// Compares the claimed hash with the SHA-256 of the exact `body`, in
+    /// constant time.
+    pub fn check(&self, body: &[u8]) -> Result<(), SignatureError> {
+        let actual = STANDARD.encode(Sha256::digest(body));
+        if bool::from(actual.as_bytes().ct_eq(self.claimed.as_bytes())) {
+            Ok(())
+        } else {
+            Err(SignatureError::BodyHashMismatch)
+        }
+    }
 }
 
 impl SignatureVerifier {
@@ -51,99 +113,65 @@ impl SignatureVerifier {
         SignatureVerifierBuilder::default()
     }
 
+    /// A verifier whose keys come from `source` at each request, refreshed
+    /// through it when a token names a `kid` it does not have (see
+    /// [`KeySource`] for an example).
+    pub fn from_source(source: impl KeySource) -> SignatureVerifier {
+        SignatureVerifier {
+            inner: Arc::new(Inner::Source(Box::new(source))),
+        }
+    }
+
     /// Verifies the request's signature header over the exact raw `body`.
     ///
     /// Call it before anything parses the body: a parser that re-serializes
-    /// JSON changes the bytes, and the hash no longer matches.
+    /// JSON changes the bytes, and the hash no longer matches. With a
+    /// [`KeySource`], this uses its current keys without refreshing them;
+    /// [`verify_head`](Self::verify_head) refreshes.
     pub fn verify(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<(), SignatureError> {
-        let mut values = headers.get_all(SIGNATURE_HEADER).iter();
-        let value = values.next().ok_or(SignatureError::MissingHeader)?;
-        if values.next().is_some() {
-            return Err(SignatureError::RepeatedHeader);
-        }
-        let token = value
-            .to_str()
-            .map_err(|_| SignatureError::Malformed(Malformed::NotAscii))?;
-        self.verify_token(token, body)
+        self.verify_token(header_token(headers)?, body)
     }
 
     /// Verifies a signature JWT (the header's value) over the exact raw `body`.
     ///
     /// For frameworks whose header map is not [`http::HeaderMap`].
     pub fn verify_token(&self, token: &str, body: &[u8]) -> Result<(), SignatureError> {
-        if token.len() > MAX_TOKEN_LEN {
-            return Err(SignatureError::Malformed(Malformed::TooLong));
-        }
-        if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
-            return Err(SignatureError::Malformed(Malformed::NotAscii));
-        }
-        let mut segments = token.split('.');
-        let (Some(header), Some(claims), Some(signature), None) = (
-            segments.next(),
-            segments.next(),
-            segments.next(),
-            segments.next(),
-        ) else {
-            return Err(SignatureError::Malformed(Malformed::NotCompact));
-        };
-        let signing_input = &token.as_bytes()[..header.len() + 1 + claims.len()];
-
-        let header = JoseHeader::parse(&decode(header, Segment::Header)?)?;
-        let alg = Algorithm::from_name(&header.alg)
-            .ok_or_else(|| SignatureError::UnsupportedAlgorithm(echo(&header.alg)))?;
-        let candidates = self.candidates(header.kid.as_deref(), alg)?;
-
-        let claims = decode(claims, Segment::Claims)?;
-        let signature = decode(signature, Segment::Signature)?;
-        if !candidates
-            .iter()
-            .any(|key| key.verify(alg, signing_input, &signature))
-        {
-            return Err(SignatureError::BadSignature);
-        }
-
-        // Parsed only once the signature vouches for them.
-        let claimed = body_hash_claim(&claims)?;
-        let actual = STANDARD.encode(Sha256::digest(body));
-        if bool::from(actual.as_bytes().ct_eq(claimed.as_bytes())) {
-            Ok(())
-        } else {
-            Err(SignatureError::BodyHashMismatch)
-        }
+        self.check(&Token::parse(token)?)?.check(body)
     }
 
-    /// The keys a token with this `kid` and `alg` may be checked against.
-    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>, SignatureError> {
-        let keys = &self.inner.keys;
-        let open = self.inner.allow_keys_without_kid;
-        if let Some(kid) = kid
-            && let Some(key) = keys.iter().find(|key| key.kid.as_deref() == Some(kid))
+    /// Verifies everything about the request's signature that the headers
+    /// carry, before the body is read, and returns the hash the body must
+    /// have. A token whose `kid` a [`KeySource`] does not know makes the
+    /// source refresh (at its own pace) and is checked again.
+    pub async fn verify_head(
+        &self,
+        headers: &http::HeaderMap,
+    ) -> Result<SignedBodyHash, SignatureError> {
+        let token = Token::parse(header_token(headers)?)?;
+        let result = self.check(&token);
+        if let (Err(SignatureError::UnknownKid(_)), Inner::Source(source), Some(kid)) =
+            (&result, &*self.inner, token.header.kid.as_deref())
+            && let Some(refreshed) = source.refresh(kid).await
         {
-            return if key.accepts(alg) {
-                Ok(vec![key])
-            } else {
-                Err(SignatureError::AlgorithmMismatch(alg))
-            };
+            return refreshed.check(&token);
         }
-        // No key names this kid: only opted-in keys without kid may stand in
-        // (all keys, for a token without kid).
-        let pool: Vec<&Key> = keys
-            .iter()
-            .filter(|key| open && (kid.is_none() || key.kid.is_none()))
-            .collect();
-        if pool.is_empty() {
-            return Err(SignatureError::UnknownKid(kid.map(echo)));
+        result
+    }
+
+    /// Checks a parsed token with the keys there are now.
+    fn check(&self, token: &Token<'_>) -> Result<SignedBodyHash, SignatureError> {
+        match &*self.inner {
+            Inner::Keys(keys) => keys.check(token),
+            Inner::Source(source) => source.current().check(token),
         }
-        let fitting: Vec<&Key> = pool.into_iter().filter(|key| key.accepts(alg)).collect();
-        if fitting.is_empty() {
-            return Err(SignatureError::AlgorithmMismatch(alg));
-        }
-        Ok(fitting)
     }
 
     /// A verifier from the process environment; see [`from_env_with`](Self::from_env_with).
+    ///
+    /// A variable that is set but empty, or not valid Unicode, is an error
+    /// ([`SignatureConfigError::Environment`]), never "unset".
     pub fn from_env() -> Result<Option<SignatureVerifier>, SignatureConfigError> {
-        Self::from_env_with(|name| std::env::var(name).ok())
+        Self::from_lookup(&ProcessEnv)
     }
 
     /// A verifier from configuration variables, or `None` when none is set.
@@ -160,9 +188,9 @@ impl SignatureVerifier {
     /// - [`JWKS_ENV`] (`FUSIONAUTH_WEBHOOK_JWKS`): the path of a JWKS file,
     ///   e.g. a saved copy of FusionAuth's `/.well-known/jwks.json`.
     ///
-    /// `lookup` reads a variable (`|name| std::env::var(name).ok()`, or a map
-    /// in tests). An empty secret is an error, not "unset", so that a blank
-    /// variable never turns verification off silently.
+    /// `lookup` reads a variable (a map in tests, a secrets store). An empty
+    /// value is an error, not "unset", so that a blank variable never turns
+    /// verification off silently.
     ///
     /// ```
     /// use fusionauth_webhooks::SignatureVerifier;
@@ -175,9 +203,16 @@ impl SignatureVerifier {
     pub fn from_env_with(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
-        let secret = lookup(HMAC_SECRET_ENV);
-        let kid = lookup(HMAC_KID_ENV);
-        let jwks = lookup(JWKS_ENV);
+        Self::from_lookup(&FnEnv(lookup))
+    }
+
+    pub(crate) fn from_lookup(
+        env: &dyn Lookup,
+    ) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
+        let var = |name| env.var(name).map_err(SignatureConfigError::from);
+        let secret = var(HMAC_SECRET_ENV)?;
+        let kid = var(HMAC_KID_ENV)?;
+        let jwks = var(JWKS_ENV)?;
         if secret.is_none() && kid.is_some() {
             return Err(SignatureConfigError::IncompleteEnv {
                 set: HMAC_KID_ENV,
@@ -203,10 +238,114 @@ impl SignatureVerifier {
 
 impl fmt::Debug for SignatureVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SignatureVerifier")
-            .field("keys", &self.inner.keys)
-            .field("allow_keys_without_kid", &self.inner.allow_keys_without_kid)
-            .finish()
+        let mut debug = f.debug_struct("SignatureVerifier");
+        match &*self.inner {
+            Inner::Keys(set) => debug
+                .field("keys", &set.keys)
+                .field("allow_keys_without_kid", &set.allow_keys_without_kid),
+            Inner::Source(source) => debug.field("source", source),
+        };
+        debug.finish()
+    }
+}
+
+impl KeySet {
+    /// Checks the token's key and signature; the body hash is left to the caller.
+    fn check(&self, token: &Token<'_>) -> Result<SignedBodyHash, SignatureError> {
+        let candidates = self.candidates(token.header.kid.as_deref(), token.alg)?;
+        let claims = decode(token.claims, Segment::Claims)?;
+        let signature = decode(token.signature, Segment::Signature)?;
+        if !candidates
+            .iter()
+            .any(|key| key.verify(token.alg, token.signing_input, &signature))
+        {
+            return Err(SignatureError::BadSignature);
+        }
+        // Parsed only once the signature vouches for them.
+        Ok(SignedBodyHash {
+            claimed: body_hash_claim(&claims)?,
+        })
+    }
+
+    /// The keys a token with this `kid` and `alg` may be checked against.
+    fn candidates(&self, kid: Option<&str>, alg: Algorithm) -> Result<Vec<&Key>, SignatureError> {
+        let keys = &self.keys;
+        let open = self.allow_keys_without_kid;
+        if let Some(kid) = kid
+            && let Some(key) = keys.iter().find(|key| key.kid.as_deref() == Some(kid))
+        {
+            return if key.accepts(alg) {
+                Ok(vec![key])
+            } else {
+                Err(SignatureError::AlgorithmMismatch(alg))
+            };
+        }
+        // No key names this kid: only opted-in keys without kid may stand in
+        // (all keys, for a token without kid).
+        let pool: Vec<&Key> = keys
+            .iter()
+            .filter(|key| open && (kid.is_none() || key.kid.is_none()))
+            .collect();
+        if pool.is_empty() {
+            return Err(SignatureError::UnknownKid(kid.map(echo)));
+        }
+        let fitting: Vec<&Key> = pool.into_iter().filter(|key| key.accepts(alg)).collect();
+        if fitting.is_empty() {
+            return Err(SignatureError::AlgorithmMismatch(alg));
+        }
+        Ok(fitting)
+    }
+}
+
+/// The one value of the signature header.
+fn header_token(headers: &http::HeaderMap) -> Result<&str, SignatureError> {
+    let mut values = headers.get_all(SIGNATURE_HEADER).iter();
+    let value = values.next().ok_or(SignatureError::MissingHeader)?;
+    if values.next().is_some() {
+        return Err(SignatureError::RepeatedHeader);
+    }
+    value
+        .to_str()
+        .map_err(|_| SignatureError::Malformed(Malformed::NotAscii))
+}
+
+/// A compact JWT split into its parts, its JOSE header read.
+struct Token<'a> {
+    header: JoseHeader,
+    alg: Algorithm,
+    signing_input: &'a [u8],
+    claims: &'a str,
+    signature: &'a str,
+}
+
+impl<'a> Token<'a> {
+    fn parse(token: &'a str) -> Result<Token<'a>, SignatureError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(SignatureError::Malformed(Malformed::TooLong));
+        }
+        if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(SignatureError::Malformed(Malformed::NotAscii));
+        }
+        let mut segments = token.split('.');
+        let (Some(header), Some(claims), Some(signature), None) = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        ) else {
+            return Err(SignatureError::Malformed(Malformed::NotCompact));
+        };
+        let signing_input = &token.as_bytes()[..header.len() + 1 + claims.len()];
+        let header = JoseHeader::parse(&decode(header, Segment::Header)?)?;
+        let alg = Algorithm::from_name(&header.alg)
+            .ok_or_else(|| SignatureError::UnsupportedAlgorithm(echo(&header.alg)))?;
+        Ok(Token {
+            header,
+            alg,
+            signing_input,
+            claims,
+            signature,
+        })
     }
 }
 
@@ -232,7 +371,13 @@ impl SignatureVerifierBuilder {
     /// Master shows it, whose bytes are the HMAC key (as in FusionAuth).
     pub fn hmac(self, kid: Option<&str>, secret: impl AsRef<[u8]>) -> Self {
         let kid = kid.map(str::to_owned);
-        self.add(|| Key::hmac(kid, secret.as_ref()).map(|key| vec![key]))
+        let secret = secret.as_ref();
+        if secret.first().is_some_and(u8::is_ascii_whitespace)
+            || secret.last().is_some_and(u8::is_ascii_whitespace)
+        {
+            return self.fail(SignatureConfigError::SecretWhitespace);
+        }
+        self.add(|| Key::hmac(kid, secret).map(|key| vec![key]))
     }
 
     /// Adds a public key in PEM (`-----BEGIN PUBLIC KEY-----`, or
@@ -304,10 +449,10 @@ impl SignatureVerifierBuilder {
             }
         }
         Ok(SignatureVerifier {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Inner::Keys(KeySet {
                 keys: self.keys,
                 allow_keys_without_kid: self.allow_keys_without_kid,
-            }),
+            })),
         })
     }
 

@@ -24,8 +24,9 @@ pub(super) enum BodyError {
 /// a sender slightly over the limit receives the 413 instead of a connection
 /// reset (a server that closes a socket with unread data makes the kernel send
 /// RST, which can discard the response before the client reads it). Only
-/// requests that passed the credential checks get this far, so the draining
-/// is no help to an anonymous flood.
+/// authenticated requests get this far: the head checks (credentials, and
+/// the signature's token, key and signature) come first in every
+/// configuration, so the draining is no help to an anonymous flood.
 pub(super) async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes, BodyError>
 where
     B: Body,

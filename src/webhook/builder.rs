@@ -1,15 +1,25 @@
 //! Configuring a [`Webhook`]: credentials, limits, policies; checked at build.
 
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
 use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+use super::runtime::Timer;
 use super::{Inner, Webhook};
 use crate::Router;
-use crate::auth::Credentials;
+use crate::auth::Authenticator;
 
 /// The body limit unless configured otherwise: 8 MiB, room for a
 /// `user.bulk.create` of several thousand users.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 8 * 1024 * 1024;
+
+/// How long a body may take to arrive unless configured otherwise: 30
+/// seconds, ample for 8 MiB on a slow link, and a bound on how long a
+/// stalled sender holds its buffer.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Builds a [`Webhook`]. See [`Webhook::builder`] for an example.
 ///
@@ -18,12 +28,13 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 8 * 1024 * 1024;
 #[derive(Debug)]
 pub struct WebhookBuilder {
     router: Router,
-    credentials: Credentials,
+    auth: Authenticator,
     max_body_size: usize,
+    body_read_timeout: Option<Duration>,
+    handler_timeout: Option<Duration>,
     unrouted_status: StatusCode,
     allow_unauthenticated: bool,
-    #[cfg(feature = "signature")]
-    signature: Option<crate::signature::SignatureVerifier>,
+    timer: Option<Timer>,
     // The first mistake made while configuring, reported by `build`.
     error: Option<ConfigError>,
 }
@@ -56,6 +67,24 @@ pub enum ConfigError {
     /// An empty secret, which anyone could present.
     #[error("{0} must not be empty")]
     EmptySecret(&'static str),
+    /// A secret that starts or ends with white space. HTTP strips such white
+    /// space from the header values it receives, so a header secret could
+    /// never match; and in any secret it is most likely a copy-paste slip
+    /// or a file's final newline.
+    #[error(
+        "{0} starts or ends with white space, which HTTP strips from received header \
+         values (or a copy-paste slip): remove it"
+    )]
+    SecretWhitespace(&'static str),
+    /// A timeout of zero would refuse every request.
+    #[error("the {0} must be longer than zero")]
+    ZeroTimeout(&'static str),
+    /// A timeout is configured but there is no timer to measure it.
+    #[error(
+        "the {0} needs a timer: enable the `tokio` feature of fusionauth-webhooks, \
+         or give one with `WebhookBuilder::timer`"
+    )]
+    NoTimer(&'static str),
     /// RFC 7617 forbids a colon in a basic-auth username.
     #[error("a basic-auth username must not contain `:`")]
     ColonInUsername,
@@ -82,14 +111,17 @@ pub enum ConfigError {
 
 impl WebhookBuilder {
     pub(super) fn new() -> WebhookBuilder {
+        let timer = Timer::tokio();
         WebhookBuilder {
             router: Router::new(),
-            credentials: Credentials::default(),
+            auth: Authenticator::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            // On by default wherever there is a timer to measure it.
+            body_read_timeout: timer.as_ref().map(|_| DEFAULT_BODY_READ_TIMEOUT),
+            handler_timeout: None,
             unrouted_status: StatusCode::OK,
             allow_unauthenticated: false,
-            #[cfg(feature = "signature")]
-            signature: None,
+            timer,
             error: None,
         }
     }
@@ -116,11 +148,17 @@ impl WebhookBuilder {
         if value.is_empty() {
             return self.fail(ConfigError::EmptySecret("a required header value"));
         }
+        if has_surrounding_whitespace(value) {
+            return self.fail(ConfigError::SecretWhitespace("a required header value"));
+        }
         if HeaderValue::try_from(value).is_err() {
             return self.fail(ConfigError::InvalidHeaderValue(name.to_owned()));
         }
         let mut builder = self;
-        builder.credentials.add_header(header, value.as_bytes());
+        builder
+            .auth
+            .credentials
+            .add_header(header, value.as_bytes());
         builder
     }
 
@@ -144,7 +182,13 @@ impl WebhookBuilder {
         if username.contains(':') {
             return self.fail(ConfigError::ColonInUsername);
         }
-        self.credentials.add_basic(username, password);
+        if has_surrounding_whitespace(username) {
+            return self.fail(ConfigError::SecretWhitespace("the basic-auth username"));
+        }
+        if has_surrounding_whitespace(password) {
+            return self.fail(ConfigError::SecretWhitespace("the basic-auth password"));
+        }
+        self.auth.credentials.add_basic(username, password);
         self
     }
 
@@ -152,7 +196,7 @@ impl WebhookBuilder {
     #[cfg(feature = "signature")]
     #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
     pub fn signature(mut self, verifier: crate::signature::SignatureVerifier) -> WebhookBuilder {
-        self.signature = Some(verifier);
+        self.auth.signature = Some(verifier);
         self
     }
 
@@ -163,6 +207,75 @@ impl WebhookBuilder {
             return self.fail(ConfigError::ZeroBodyLimit);
         }
         self.max_body_size = bytes;
+        self
+    }
+
+    /// How long the body may take to arrive once the head has passed its
+    /// checks (default [`DEFAULT_BODY_READ_TIMEOUT`], 30 s, with a timer);
+    /// a stalled body is answered 408 and its buffer freed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> WebhookBuilder {
+        if timeout.is_zero() {
+            return self.fail(ConfigError::ZeroTimeout("body read timeout"));
+        }
+        self.body_read_timeout = Some(timeout);
+        self
+    }
+
+    /// How long the handlers of one event may run (default: no limit). When
+    /// it runs out they are dropped and the answer is 503
+    /// ([`HandlerError::timed_out`](crate::HandlerError::timed_out)), logged
+    /// with the handlers still running.
+    ///
+    /// Set it below the `readTimeout` of the FusionAuth webhook: past that,
+    /// FusionAuth counts the delivery as failed whatever the answer.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use bytes::Bytes;
+    /// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let slow = Router::new().on_event(EventType::UserDelete, |_: Event| async {
+    ///     tokio::time::sleep(Duration::from_secs(60)).await;
+    ///     Ok(())
+    /// });
+    /// let webhook = Webhook::builder()
+    ///     .api_key("a-long-random-key")
+    ///     .handler_timeout(Duration::from_millis(50))
+    ///     .router(slow)
+    ///     .build()?;
+    /// let request = http::Request::post("/")
+    ///     .header("authorization", "a-long-random-key")
+    ///     .header("content-type", "application/json")
+    ///     .body(Bytes::from_static(br#"{"event":{"type":"user.delete"}}"#))?;
+    /// assert_eq!(webhook.handle(request).await.status(), 503);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn handler_timeout(mut self, timeout: Duration) -> WebhookBuilder {
+        if timeout.is_zero() {
+            return self.fail(ConfigError::ZeroTimeout("handler timeout"));
+        }
+        self.handler_timeout = Some(timeout);
+        self
+    }
+
+    /// The timer the timeouts use, for a runtime other than tokio (with the
+    /// `tokio` feature, the default, tokio's timer is used): a function that
+    /// returns a future completing after the given duration.
+    pub fn timer<F>(
+        mut self,
+        sleep: impl Fn(Duration) -> F + Send + Sync + 'static,
+    ) -> WebhookBuilder
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let first_timer = self.timer.is_none();
+        self.timer = Some(Timer::new(sleep));
+        if first_timer && self.body_read_timeout.is_none() {
+            self.body_read_timeout = Some(DEFAULT_BODY_READ_TIMEOUT);
+        }
         self
     }
 
@@ -184,31 +297,39 @@ impl WebhookBuilder {
         self
     }
 
-    fn has_signature(&self) -> bool {
-        #[cfg(feature = "signature")]
-        return self.signature.is_some();
-        #[cfg(not(feature = "signature"))]
-        return false;
-    }
-
     /// Checks the configuration and builds the webhook.
     pub fn build(self) -> Result<Webhook, ConfigError> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        if self.credentials.requires_header(&AUTHORIZATION) && self.credentials.uses_basic() {
+        let credentials = &self.auth.credentials;
+        if credentials.requires_header(&AUTHORIZATION) && credentials.uses_basic() {
             return Err(ConfigError::AuthorizationConflict);
         }
-        if self.credentials.is_empty() && !self.has_signature() && !self.allow_unauthenticated {
+        if !self.auth.requires_anything() && !self.allow_unauthenticated {
             return Err(ConfigError::NoCredentials);
         }
-        Ok(Webhook::from_inner(Inner {
-            router: self.router,
-            credentials: self.credentials,
-            max_body_size: self.max_body_size,
-            unrouted_status: self.unrouted_status,
-            #[cfg(feature = "signature")]
-            signature: self.signature,
-        }))
+        if self.handler_timeout.is_some() && self.timer.is_none() {
+            return Err(ConfigError::NoTimer("handler timeout"));
+        }
+        if self.body_read_timeout.is_some() && self.timer.is_none() {
+            return Err(ConfigError::NoTimer("body read timeout"));
+        }
+        Ok(Webhook {
+            inner: Arc::new(Inner {
+                router: self.router,
+                auth: self.auth,
+                max_body_size: self.max_body_size,
+                body_read_timeout: self.body_read_timeout,
+                handler_timeout: self.handler_timeout,
+                unrouted_status: self.unrouted_status,
+                timer: self.timer,
+            }),
+        })
     }
+}
+
+/// Whether a secret starts or ends with white space.
+fn has_surrounding_whitespace(secret: &str) -> bool {
+    secret.trim() != secret
 }

@@ -2,6 +2,7 @@
 
 use super::{ConfigError, Webhook, WebhookBuilder};
 use crate::Router;
+use crate::env::{EnvError, FnEnv, Lookup, ProcessEnv, duration};
 
 /// The expected `Authorization` header value (FusionAuth webhook, Headers tab).
 pub const ENV_API_KEY: &str = "FUSIONAUTH_WEBHOOK_API_KEY";
@@ -14,6 +15,10 @@ pub const ENV_BASIC_PASSWORD: &str = "FUSIONAUTH_WEBHOOK_BASIC_PASSWORD";
 pub const ENV_HEADERS: &str = "FUSIONAUTH_WEBHOOK_HEADERS";
 /// The body limit: bytes, or a number with a `KiB` or `MiB` suffix.
 pub const ENV_MAX_BODY: &str = "FUSIONAUTH_WEBHOOK_MAX_BODY";
+/// The handler timeout, such as `5s` or `1500ms` (see [`WebhookBuilder::handler_timeout`]).
+pub const ENV_HANDLER_TIMEOUT: &str = "FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT";
+/// The body read timeout, such as `30s` (see [`WebhookBuilder::body_read_timeout`]).
+pub const ENV_BODY_TIMEOUT: &str = "FUSIONAUTH_WEBHOOK_BODY_TIMEOUT";
 
 impl Webhook {
     /// Builds a webhook for `router` configured from the process environment:
@@ -24,6 +29,8 @@ impl Webhook {
     /// | `FUSIONAUTH_WEBHOOK_BASIC_USER`, `FUSIONAUTH_WEBHOOK_BASIC_PASSWORD` | required basic auth (both or neither) |
     /// | `FUSIONAUTH_WEBHOOK_HEADERS` | more required headers, `Name=value;Other-Name=value` |
     /// | `FUSIONAUTH_WEBHOOK_MAX_BODY` | body limit: `1048576`, `512KiB`, `8MiB` |
+    /// | `FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT` | handler timeout: `5s`, `1500ms` |
+    /// | `FUSIONAUTH_WEBHOOK_BODY_TIMEOUT` | body read timeout: `30s` |
     /// | `FUSIONAUTH_WEBHOOK_HMAC_SECRET`, `FUSIONAUTH_WEBHOOK_JWKS` | signature keys (`signature` feature) |
     ///
     /// A variable that is set must be valid: an empty secret, half of a
@@ -39,13 +46,7 @@ impl WebhookBuilder {
     /// A builder configured from the process environment (see
     /// [`Webhook::from_env`]), to refine further before `build`.
     pub fn from_env() -> Result<WebhookBuilder, ConfigError> {
-        WebhookBuilder::from_lookup(|name| match std::env::var_os(name) {
-            None => Ok(None),
-            Some(value) => value
-                .into_string()
-                .map(Some)
-                .map_err(|_| env_error(name, "is not valid Unicode")),
-        })
+        WebhookBuilder::from_lookup(&ProcessEnv)
     }
 
     /// A builder configured by looking each variable up with `lookup` instead
@@ -67,16 +68,11 @@ impl WebhookBuilder {
     pub fn from_env_with(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<WebhookBuilder, ConfigError> {
-        WebhookBuilder::from_lookup(|name| Ok(lookup(name)))
+        WebhookBuilder::from_lookup(&FnEnv(lookup))
     }
 
-    fn from_lookup(
-        lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
-    ) -> Result<WebhookBuilder, ConfigError> {
-        let var = |name: &'static str| match lookup(name)? {
-            Some(value) if value.is_empty() => Err(env_error(name, "is set but empty")),
-            value => Ok(value),
-        };
+    fn from_lookup(env: &dyn Lookup) -> Result<WebhookBuilder, ConfigError> {
+        let var = |name| env.var(name).map_err(ConfigError::from);
         let mut builder = WebhookBuilder::new();
         if let Some(api_key) = var(ENV_API_KEY)? {
             builder = builder.api_key(&api_key);
@@ -102,22 +98,23 @@ impl WebhookBuilder {
         if let Some(size) = var(ENV_MAX_BODY)? {
             builder = builder.max_body_size(parse_size(&size)?);
         }
+        if let Some(timeout) = duration(env, ENV_HANDLER_TIMEOUT)? {
+            builder = builder.handler_timeout(timeout);
+        }
+        if let Some(timeout) = duration(env, ENV_BODY_TIMEOUT)? {
+            builder = builder.body_read_timeout(timeout);
+        }
         #[cfg(feature = "signature")]
         {
-            use crate::signature::{HMAC_KID_ENV, HMAC_SECRET_ENV, JWKS_ENV, SignatureVerifier};
-            // Checked here first so that a non-Unicode or empty value is an
-            // error, never a silently missing key.
-            let vars = [
-                (HMAC_SECRET_ENV, var(HMAC_SECRET_ENV)?),
-                (HMAC_KID_ENV, var(HMAC_KID_ENV)?),
-                (JWKS_ENV, var(JWKS_ENV)?),
-            ];
-            let lookup = |name: &str| {
-                vars.iter()
-                    .find(|(var_name, _)| *var_name == name)
-                    .and_then(|(_, value)| value.clone())
-            };
-            if let Some(verifier) = SignatureVerifier::from_env_with(lookup)? {
+            use crate::signature::{SignatureConfigError, SignatureVerifier};
+            let verifier = SignatureVerifier::from_lookup(env).map_err(|error| match error {
+                // A variable's error reads the same whichever part reads it.
+                SignatureConfigError::Environment { name, reason } => {
+                    ConfigError::Environment { name, reason }
+                }
+                other => other.into(),
+            })?;
+            if let Some(verifier) = verifier {
                 builder = builder.signature(verifier);
             }
         }
@@ -126,9 +123,15 @@ impl WebhookBuilder {
 }
 
 fn env_error(name: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Environment {
-        name,
-        reason: reason.into(),
+    EnvError::new(name, reason).into()
+}
+
+impl From<EnvError> for ConfigError {
+    fn from(error: EnvError) -> ConfigError {
+        ConfigError::Environment {
+            name: error.name,
+            reason: error.reason,
+        }
     }
 }
 

@@ -6,30 +6,9 @@ use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
 use crate::ParseError;
-use std::fmt;
-
-use crate::auth::AuthFailure;
+use crate::auth::{Authenticator, Unauthorized};
 use crate::codes;
-use crate::handler::HandlerError;
-
-/// Which check refused a request: kept as is, and formatted only if the log
-/// line is wanted, so that refusing a flood of forgeries allocates nothing.
-#[derive(Debug)]
-pub(crate) enum Unauthorized {
-    Credentials(AuthFailure),
-    #[cfg(feature = "signature")]
-    Signature(crate::signature::SignatureError),
-}
-
-impl fmt::Display for Unauthorized {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unauthorized::Credentials(failure) => failure.fmt(f),
-            #[cfg(feature = "signature")]
-            Unauthorized::Signature(error) => write!(f, "signature: {error}"),
-        }
-    }
-}
+use crate::router::RunOutcome;
 
 /// The target every request's log line is written under.
 pub(crate) const LOG_TARGET: &str = "fusionauth_webhooks";
@@ -37,12 +16,11 @@ pub(crate) const LOG_TARGET: &str = "fusionauth_webhooks";
 /// How one request ended. Each variant is a row of the status table.
 #[derive(Debug)]
 pub(crate) enum Outcome {
-    /// Every handler succeeded.
-    Handled,
-    /// No handler takes this type; acknowledged with the configured status.
-    Unrouted(StatusCode),
-    /// Another tenant's or application's event.
-    FilteredOut(&'static str),
+    /// The router ran; an unrouted event is answered with `unrouted_status`.
+    Ran {
+        outcome: RunOutcome,
+        unrouted_status: StatusCode,
+    },
     /// Not a POST.
     MethodNotAllowed,
     /// Credentials or signature missing or wrong; the reason is for the log.
@@ -52,43 +30,51 @@ pub(crate) enum Outcome {
     },
     /// Declared or actual body larger than the limit.
     PayloadTooLarge,
+    /// The body did not arrive within the read timeout.
+    BodyTimeout,
     /// Not `application/json` (UTF-8).
     UnsupportedMediaType,
     /// The body could not be read from the connection.
     BodyUnreadable,
     /// Not JSON, or not a FusionAuth event.
     InvalidBody(ParseError),
-    /// A handler said no, failed, panicked or timed out.
-    Handler(HandlerError),
 }
 
 impl Outcome {
+    pub(crate) fn unauthorized(reason: Unauthorized, auth: &Authenticator) -> Outcome {
+        Outcome::Unauthorized {
+            reason,
+            basic_challenge: auth.uses_basic(),
+        }
+    }
+
     pub(crate) fn status(&self) -> StatusCode {
         match self {
-            Outcome::Handled | Outcome::FilteredOut(_) => StatusCode::OK,
-            Outcome::Unrouted(status) => *status,
+            Outcome::Ran {
+                outcome: RunOutcome::Unrouted,
+                unrouted_status,
+            } => *unrouted_status,
+            Outcome::Ran { outcome, .. } => outcome.status(),
             Outcome::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Outcome::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Outcome::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Outcome::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Outcome::BodyUnreadable | Outcome::InvalidBody(_) => StatusCode::BAD_REQUEST,
-            Outcome::Handler(error) => error.status(),
         }
     }
 
     /// A short word for the log line.
     pub(crate) fn name(&self) -> &'static str {
         match self {
-            Outcome::Handled => "handled",
-            Outcome::Unrouted(_) => "unrouted",
-            Outcome::FilteredOut(_) => "filtered_out",
+            Outcome::Ran { outcome, .. } => outcome.name(),
             Outcome::MethodNotAllowed => "method_not_allowed",
             Outcome::Unauthorized { .. } => "unauthorized",
             Outcome::PayloadTooLarge => "payload_too_large",
+            Outcome::BodyTimeout => "body_timeout",
             Outcome::UnsupportedMediaType => "unsupported_media_type",
             Outcome::BodyUnreadable => "body_unreadable",
             Outcome::InvalidBody(_) => "invalid_body",
-            Outcome::Handler(error) => error.kind_name(),
         }
     }
 
@@ -97,7 +83,11 @@ impl Outcome {
         let mut response = match &self {
             // The same bytes every time: no work for an unauthenticated flood.
             Outcome::Unauthorized { .. } => json_response(Bytes::from_static(NOT_AUTHORIZED_BODY)),
-            Outcome::InvalidBody(error) => {
+            Outcome::InvalidBody(error)
+            | Outcome::Ran {
+                outcome: RunOutcome::InvalidPayload(error),
+                ..
+            } => {
                 let message = error.to_string();
                 json_response(error_body(error.code(), Some(&message)))
             }
@@ -105,7 +95,10 @@ impl Outcome {
                 codes::INVALID_JSON,
                 Some("the request body could not be read"),
             )),
-            Outcome::Handler(error) if error.is_rejection() => json_response(error_body(
+            Outcome::Ran {
+                outcome: RunOutcome::Failed(error),
+                ..
+            } if error.is_rejection() => json_response(error_body(
                 error.code().unwrap_or(codes::REJECTED),
                 error.message(),
             )),
@@ -143,9 +136,13 @@ impl Outcome {
     pub(crate) fn detail(&self) -> Option<String> {
         match self {
             Outcome::Unauthorized { reason, .. } => Some(reason.to_string()),
-            Outcome::FilteredOut(by) => Some(format!("other {by}")),
+            Outcome::Ran { outcome, .. } => match outcome {
+                RunOutcome::FilteredOut(by) => Some(format!("other {}", by.as_str())),
+                RunOutcome::InvalidPayload(error) => Some(error.to_string()),
+                RunOutcome::Failed(error) => Some(error_chain(error)),
+                _ => None,
+            },
             Outcome::InvalidBody(error) => Some(error.to_string()),
-            Outcome::Handler(error) => Some(error_chain(error)),
             _ => None,
         }
     }

@@ -319,6 +319,58 @@ pub async fn answers_concurrent_requests(address: SocketAddr) {
     }
 }
 
+/// A handler that takes 1.5 s behind a sender that hangs up after 300 ms, as
+/// FusionAuth does at its `readTimeout`: the handler still completes its
+/// side effect instead of stopping half-way.
+pub async fn handlers_outlive_a_sender_that_hangs_up<F, Fut>(start: F)
+where
+    F: FnOnce(fusionauth_webhooks::Webhook) -> Fut,
+    Fut: std::future::Future<Output = SocketAddr>,
+{
+    use fusionauth_webhooks::{Event, EventType, Router, Webhook};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU8, Ordering};
+
+    // 1 once started, 2 once finished.
+    let progress = Arc::new(AtomicU8::new(0));
+    let seen = Arc::clone(&progress);
+    let router = Router::new().on_event(EventType::UserDelete, move |_: Event| {
+        let seen = Arc::clone(&seen);
+        async move {
+            seen.store(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            seen.store(2, Ordering::SeqCst);
+            Ok(())
+        }
+    });
+    let webhook = Webhook::builder()
+        .api_key(API_KEY)
+        .router(router)
+        .build()
+        .expect("a valid webhook");
+    let address = start(webhook).await;
+    let request = TestRequest::body(r#"{"event":{"type":"user.delete"}}"#)
+        .api_key(API_KEY)
+        .build();
+    let client = Client::new(address, WEBHOOK_PATH);
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(300),
+        client.send(request, Framing::ContentLength),
+    )
+    .await;
+    assert!(gave_up.is_err(), "the handler answered before it finished");
+    assert_eq!(progress.load(Ordering::SeqCst), 1, "the handler started");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while progress.load(Ordering::SeqCst) != 2 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        progress.load(Ordering::SeqCst),
+        2,
+        "the handler stopped when the sender hung up"
+    );
+}
+
 /// The tests every adapter runs alike. `start(Webhook) -> SocketAddr` serves
 /// the webhook at [`WEBHOOK_PATH`]; `app` does too, beside `GET /health`;
 /// `post_health` is what the framework answers to `POST /health`.
@@ -346,6 +398,11 @@ macro_rules! adapter_tests {
         async fn the_webhooks_body_limit_is_the_only_one() {
             let webhook = fusionauth_webhooks::testing::conformance::Conformance::new().webhook();
             crate::common::body_limits_are_the_webhooks_own($start(webhook).await).await;
+        }
+
+        #[tokio::test]
+        async fn handlers_outlive_a_sender_that_hangs_up() {
+            crate::common::handlers_outlive_a_sender_that_hangs_up($start).await;
         }
 
         #[tokio::test]

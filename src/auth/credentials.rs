@@ -1,5 +1,5 @@
 //! Constant-time checks of the headers and basic-auth credentials FusionAuth
-//! is configured to send.
+//! is configured to send: a check of the request head.
 //!
 //! Every secret is stored only as its SHA-256 digest and every presented value
 //! is hashed before comparison, so the comparison sees two 32-byte digests:

@@ -1,30 +1,6 @@
-//! Which handlers receive which events.
-//!
-//! # Example
-//!
-//! ```
-//! use fusionauth_webhooks::payload::UserDelete;
-//! use fusionauth_webhooks::{Event, EventType, HandlerError, Router};
-//!
-//! let router = Router::new()
-//!     // A typed handler receives the payload type it names.
-//!     .on(|deleted: UserDelete| async move {
-//!         let user_id = deleted.user.and_then(|user| user.id);
-//!         println!("forget everything about {user_id:?}");
-//!         Ok(())
-//!     })
-//!     // An untyped handler receives the lazily parsed event.
-//!     .on_event(EventType::UserCreate, |event: Event| async move {
-//!         println!("user created, event {:?}", event.id());
-//!         Ok::<_, HandlerError>(())
-//!     })
-//!     // Runs for every event, routed or not.
-//!     .on_any(|event: Event| async move {
-//!         println!("{} {:?}", event.type_name(), event.id());
-//!         Ok(())
-//!     });
-//! # let _ = router;
-//! ```
+//! Which handlers receive which events, and running them.
+
+mod run;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -35,10 +11,12 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
-use crate::handler::{EventHandler, HandlerError};
+use crate::handler::{EventHandler, HandlerResult};
 use crate::{Event, EventPayload, EventType, ParseError};
 
-/// Maps event types to handlers.
+pub use run::{FilterReason, RunOutcome};
+
+/// Maps event types to handlers, and runs them.
 ///
 /// - Several handlers may be registered for one type: all run, concurrently,
 ///   and the event succeeds only if all succeed.
@@ -50,6 +28,43 @@ use crate::{Event, EventPayload, EventType, ParseError};
 /// - [`only_tenants`](Router::only_tenants) and
 ///   [`only_applications`](Router::only_applications) acknowledge (200) events
 ///   of other tenants or applications without running any handler.
+///
+/// A [`Webhook`](crate::Webhook) runs its router for every authenticated
+/// request; [`Router::run`] runs it on an [`Event`] without HTTP (a queue
+/// worker, a replay from FusionAuth's event log, a test).
+///
+/// # Example
+///
+/// ```
+/// use fusionauth_webhooks::payload::UserDelete;
+/// use fusionauth_webhooks::{Event, EventType, HandlerError, Router, RunOutcome};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let router = Router::new()
+///     // A typed handler receives the payload type it names.
+///     .on(|deleted: UserDelete| async move {
+///         let user_id = deleted.user.and_then(|user| user.id);
+///         println!("forget everything about {user_id:?}");
+///         Ok(())
+///     })
+///     // An untyped handler receives the lazily parsed event.
+///     .on_event(EventType::UserCreate, |event: Event| async move {
+///         match event.tenant_id() {
+///             Some(_) => Ok(()),
+///             None => Err(HandlerError::reject("[noTenant]")),
+///         }
+///     });
+///
+/// let event = Event::parse(r#"{"event":{"type":"user.delete","user":{"email":"a@b.c"}}}"#.into())?;
+/// assert!(matches!(router.run(&event).await, RunOutcome::Handled));
+///
+/// let event = Event::parse(r#"{"event":{"type":"user.create"}}"#.into())?;
+/// let RunOutcome::Failed(error) = router.run(&event).await else { panic!("expected a veto") };
+/// assert_eq!(error.code(), Some("[noTenant]"));
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Default)]
 pub struct Router {
     by_type: HashMap<EventType, Vec<Route>>,
@@ -60,63 +75,70 @@ pub struct Router {
     applications: Option<Vec<Uuid>>,
 }
 
-/// One registered handler.
+/// One registered handler, with a name for the log (its Rust type).
 #[derive(Clone)]
-pub(crate) enum Route {
+struct Route {
+    name: &'static str,
+    handler: Handler,
+}
+
+#[derive(Clone)]
+enum Handler {
     Event(Arc<dyn EventHandler>),
-    Typed(Arc<dyn TypedRoute>),
+    Typed(Arc<dyn TypedHandler>),
 }
 
 /// A handler that receives a typed payload, which must be parsed first.
-pub(crate) trait TypedRoute: Send + Sync + 'static {
-    fn prepare(&self, event: &Event) -> Result<BoxFuture<'static, HandlerResult>, ParseError>;
+trait TypedHandler: Send + Sync + 'static {
+    /// Parses the payload and returns the call, not started yet.
+    fn prepare(
+        self: Arc<Self>,
+        event: &Event,
+    ) -> Result<BoxFuture<'static, HandlerResult>, ParseError>;
 }
-
-pub(crate) type HandlerResult = Result<(), HandlerError>;
 
 struct TypedFn<P, F> {
     handler: F,
     payload: PhantomData<fn(P)>,
 }
 
-impl<P, F, Fut> TypedRoute for TypedFn<P, F>
+impl<P, F, Fut> TypedHandler for TypedFn<P, F>
 where
     P: EventPayload,
     F: Fn(P) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = HandlerResult> + Send + 'static,
 {
-    fn prepare(&self, event: &Event) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
+    fn prepare(
+        self: Arc<Self>,
+        event: &Event,
+    ) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
         let payload = event.payload_as::<P>()?;
-        Ok(Box::pin((self.handler)(payload)))
+        // The user's closure is called inside the future, so that a panic in
+        // it is caught like one in the future it returns.
+        Ok(Box::pin(async move { (self.handler)(payload).await }))
     }
 }
 
 impl Route {
-    /// Builds the handler's future; a typed handler parses its payload here,
+    fn event<H: EventHandler>(handler: H) -> Route {
+        Route {
+            name: std::any::type_name::<H>(),
+            handler: Handler::Event(Arc::new(handler)),
+        }
+    }
+
+    /// Builds the handler's call; a typed handler parses its payload here,
     /// so that a malformed payload is refused before any handler has run.
-    pub(crate) fn prepare(
-        &self,
-        event: &Event,
-    ) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
-        match self {
-            Route::Event(handler) => {
+    fn prepare(&self, event: &Event) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
+        match &self.handler {
+            Handler::Event(handler) => {
                 let handler = Arc::clone(handler);
                 let event = event.clone();
                 Ok(Box::pin(async move { handler.handle(event).await }))
             }
-            Route::Typed(route) => route.prepare(event),
+            Handler::Typed(handler) => Arc::clone(handler).prepare(event),
         }
     }
-}
-
-/// What the router decided for one event.
-pub(crate) enum Dispatch<'a> {
-    /// The event belongs to another tenant or application.
-    FilteredOut(&'static str),
-    /// No handler takes it and there is no fallback.
-    Unrouted,
-    /// These handlers take it (at least one).
-    Handlers(Vec<&'a Route>),
 }
 
 impl Router {
@@ -129,16 +151,34 @@ impl Router {
     /// payload's event type. The payload is parsed only for this event type,
     /// and a payload of the wrong shape is answered with 400 before any
     /// handler runs.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::payload::UserRegistrationCreate;
+    /// use fusionauth_webhooks::{HandlerError, Router};
+    ///
+    /// let router = Router::new().on(|created: UserRegistrationCreate| async move {
+    ///     let roles = created.registration.and_then(|r| r.roles).unwrap_or_default();
+    ///     if roles.iter().any(|role| role == "admin") {
+    ///         // A veto: FusionAuth refuses the registration (when transactional).
+    ///         return Err(HandlerError::reject("[noSelfServiceAdmins]"));
+    ///     }
+    ///     Ok(())
+    /// });
+    /// assert_eq!(router.event_types(), [fusionauth_webhooks::EventType::UserRegistrationCreate]);
+    /// ```
     pub fn on<P, F, Fut>(mut self, handler: F) -> Router
     where
         P: EventPayload,
         F: Fn(P) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        let route = Route::Typed(Arc::new(TypedFn {
-            handler,
-            payload: PhantomData,
-        }));
+        let route = Route {
+            name: std::any::type_name::<F>(),
+            handler: Handler::Typed(Arc::new(TypedFn {
+                handler,
+                payload: PhantomData,
+            })),
+        };
         self.by_type.entry(P::EVENT_TYPE).or_default().push(route);
         self
     }
@@ -154,7 +194,7 @@ impl Router {
         event_types: impl IntoIterator<Item = EventType>,
         handler: impl EventHandler,
     ) -> Router {
-        let route = Route::Event(Arc::new(handler));
+        let route = Route::event(handler);
         for event_type in event_types {
             self.by_type
                 .entry(event_type)
@@ -168,7 +208,7 @@ impl Router {
     /// type newer than this crate. A name this crate knows is routed exactly
     /// like [`on_event`](Router::on_event).
     pub fn on_type_name(mut self, name: &str, handler: impl EventHandler) -> Router {
-        let route = Route::Event(Arc::new(handler));
+        let route = Route::event(handler);
         match EventType::from_wire(name) {
             Some(event_type) => self.by_type.entry(event_type).or_default().push(route),
             None => self
@@ -183,14 +223,14 @@ impl Router {
     /// Adds a handler that runs for every event (that passes the filters),
     /// alongside the handlers of its type.
     pub fn on_any(mut self, handler: impl EventHandler) -> Router {
-        self.any.push(Route::Event(Arc::new(handler)));
+        self.any.push(Route::event(handler));
         self
     }
 
     /// Sets the handler for events no other handler takes, replacing any
     /// earlier fallback.
     pub fn fallback(mut self, handler: impl EventHandler) -> Router {
-        self.fallback = Some(Route::Event(Arc::new(handler)));
+        self.fallback = Some(Route::event(handler));
         self
     }
 
@@ -211,40 +251,64 @@ impl Router {
         self
     }
 
-    /// Whether an event of this type would reach a handler other than the
-    /// fallback.
-    pub fn handles(&self, event_type: EventType) -> bool {
-        !self.any.is_empty()
-            || self
-                .by_type
-                .get(&event_type)
-                .is_some_and(|routes| !routes.is_empty())
+    /// The event types some handler takes, sorted: every known type when an
+    /// [`on_any`](Router::on_any) handler or a [`fallback`](Router::fallback)
+    /// is registered. This is what the FusionAuth webhook's `eventsEnabled`
+    /// should enable. Types registered by a name this crate does not know
+    /// ([`on_type_name`](Router::on_type_name)) are not listed.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{Event, EventType, Router};
+    ///
+    /// let router = Router::new()
+    ///     .on_event(EventType::UserDelete, |_: Event| async { Ok(()) })
+    ///     .on_event(EventType::UserCreate, |_: Event| async { Ok(()) });
+    /// assert_eq!(router.event_types(), [EventType::UserCreate, EventType::UserDelete]);
+    ///
+    /// let everything = router.on_any(|_: Event| async { Ok(()) });
+    /// assert_eq!(everything.event_types(), EventType::ALL);
+    /// ```
+    pub fn event_types(&self) -> Vec<EventType> {
+        if !self.any.is_empty() || self.fallback.is_some() {
+            return EventType::ALL.to_vec();
+        }
+        // EventType::ALL is in a fixed order; keep it.
+        EventType::ALL
+            .iter()
+            .copied()
+            .filter(|event_type| {
+                self.by_type
+                    .get(event_type)
+                    .is_some_and(|routes| !routes.is_empty())
+            })
+            .collect()
     }
 
-    pub(crate) fn dispatch(&self, event: &Event) -> Dispatch<'_> {
+    /// The handlers an event goes to, or why it goes to none.
+    fn routes_for(&self, event: &Event) -> Result<Vec<&Route>, RunOutcome> {
         if let (Some(allowed), Some(tenant)) = (&self.tenants, event.tenant_id())
             && !allowed.contains(&tenant)
         {
-            return Dispatch::FilteredOut("tenant");
+            return Err(RunOutcome::FilteredOut(FilterReason::Tenant));
         }
         if let Some(allowed) = &self.applications {
             let named = event.application_ids();
             if !named.is_empty() && !named.iter().any(|id| allowed.contains(id)) {
-                return Dispatch::FilteredOut("application");
+                return Err(RunOutcome::FilteredOut(FilterReason::Application));
             }
         }
         let typed = match event.event_type() {
             Some(event_type) => self.by_type.get(&event_type),
             None => self.by_unknown_name.get(event.type_name()),
         };
-        let mut handlers: Vec<&Route> = typed.into_iter().flatten().chain(&self.any).collect();
-        if handlers.is_empty() {
+        let mut routes: Vec<&Route> = typed.into_iter().flatten().chain(&self.any).collect();
+        if routes.is_empty() {
             match &self.fallback {
-                Some(fallback) => handlers.push(fallback),
-                None => return Dispatch::Unrouted,
+                Some(fallback) => routes.push(fallback),
+                None => return Err(RunOutcome::Unrouted),
             }
         }
-        Dispatch::Handlers(handlers)
+        Ok(routes)
     }
 }
 

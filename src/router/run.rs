@@ -1,0 +1,286 @@
+//! Running the handlers of one event, and what came of it.
+
+use std::future::{Future, pending};
+use std::pin::pin;
+
+use futures_util::StreamExt as _;
+use futures_util::future::{Either, select};
+use futures_util::stream::FuturesUnordered;
+use http::StatusCode;
+
+use super::Router;
+use crate::handler::{HandlerError, HandlerResult, catch_panic};
+use crate::{Event, ParseError};
+
+/// What running a [`Router`] on one event came to.
+///
+/// Over HTTP each outcome is a row of the status table
+/// ([`status`](RunOutcome::status)); a queue worker acknowledges an event
+/// whose outcome [`is_success`](RunOutcome::is_success) and retries the others.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RunOutcome {
+    /// Every handler the event was routed to succeeded.
+    Handled,
+    /// No handler takes this event type and there is no fallback: nothing ran.
+    Unrouted,
+    /// The event belongs to a tenant or application the router is not for:
+    /// nothing ran.
+    FilteredOut(FilterReason),
+    /// A typed handler's payload did not parse, so no handler ran. Retrying
+    /// the same bytes cannot help.
+    InvalidPayload(ParseError),
+    /// A handler failed, panicked or ran out of time; the first failure in
+    /// registration order. The other handlers ran to completion (or to the
+    /// deadline).
+    Failed(HandlerError),
+}
+
+/// Why an event was acknowledged without running any handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FilterReason {
+    /// Another tenant's event ([`Router::only_tenants`]).
+    Tenant,
+    /// Another application's event ([`Router::only_applications`]).
+    Application,
+}
+
+impl FilterReason {
+    /// `tenant` or `application`, for logs and metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterReason::Tenant => "tenant",
+            FilterReason::Application => "application",
+        }
+    }
+}
+
+impl RunOutcome {
+    /// Whether the event needs no further delivery: handled, unrouted or
+    /// filtered out.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{HandlerError, RunOutcome};
+    ///
+    /// assert!(RunOutcome::Handled.is_success());
+    /// assert!(RunOutcome::Unrouted.is_success());
+    /// assert!(!RunOutcome::Failed(HandlerError::retry_later()).is_success());
+    /// ```
+    pub fn is_success(&self) -> bool {
+        matches!(
+            self,
+            RunOutcome::Handled | RunOutcome::Unrouted | RunOutcome::FilteredOut(_)
+        )
+    }
+
+    /// The status a webhook answers with for this outcome. An unrouted event
+    /// is 200 here; [`WebhookBuilder::unrouted_status`](crate::WebhookBuilder::unrouted_status)
+    /// can make it another 2xx.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{HandlerError, RunOutcome};
+    /// use http::StatusCode;
+    ///
+    /// assert_eq!(RunOutcome::Handled.status(), StatusCode::OK);
+    /// let veto = RunOutcome::Failed(HandlerError::reject("[blocked]"));
+    /// assert_eq!(veto.status(), StatusCode::BAD_REQUEST);
+    /// ```
+    pub fn status(&self) -> StatusCode {
+        match self {
+            RunOutcome::Handled | RunOutcome::Unrouted | RunOutcome::FilteredOut(_) => {
+                StatusCode::OK
+            }
+            RunOutcome::InvalidPayload(_) => StatusCode::BAD_REQUEST,
+            RunOutcome::Failed(error) => error.status(),
+        }
+    }
+
+    /// A short word for logs and metrics: `handled`, `unrouted`,
+    /// `filtered_out`, `invalid_payload`, or the handler error's
+    /// [`kind_name`](HandlerError::kind_name).
+    pub fn name(&self) -> &'static str {
+        match self {
+            RunOutcome::Handled => "handled",
+            RunOutcome::Unrouted => "unrouted",
+            RunOutcome::FilteredOut(_) => "filtered_out",
+            RunOutcome::InvalidPayload(_) => "invalid_payload",
+            RunOutcome::Failed(error) => error.kind_name(),
+        }
+    }
+}
+
+impl Router {
+    /// Filters, dispatches and runs the handlers of one event, without HTTP:
+    /// what a queue worker, a replay from FusionAuth's event log or a test
+    /// calls. See [`Router`] for an example.
+    ///
+    /// Every typed payload is parsed before any handler starts, so a
+    /// malformed payload never leaves some handlers run and others not. The
+    /// handlers then run concurrently, each to completion; a panic in one is
+    /// caught and becomes its failure.
+    pub async fn run(&self, event: &Event) -> RunOutcome {
+        self.run_until(event, pending()).await
+    }
+
+    /// Like [`run`](Router::run), but when `deadline` completes first the
+    /// handlers still running are dropped (cancelled at their next `.await`)
+    /// and the outcome is [`HandlerError::timed_out`] (503), whose source
+    /// names the handlers that were still running.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use fusionauth_webhooks::{Event, EventType, Router, RunOutcome};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let router = Router::new().on_event(EventType::UserDelete, |_: Event| async {
+    ///     tokio::time::sleep(Duration::from_secs(60)).await;
+    ///     Ok(())
+    /// });
+    /// let event = Event::parse(r#"{"event":{"type":"user.delete"}}"#.into())?;
+    /// let outcome = router.run_until(&event, tokio::time::sleep(Duration::from_millis(10))).await;
+    /// let RunOutcome::Failed(error) = outcome else { panic!("expected a time-out") };
+    /// assert_eq!(error.kind_name(), "timed_out");
+    /// assert_eq!(error.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn run_until(&self, event: &Event, deadline: impl Future<Output = ()>) -> RunOutcome {
+        let routes = match self.routes_for(event) {
+            Ok(routes) => routes,
+            Err(outcome) => return outcome,
+        };
+        let mut calls = Vec::with_capacity(routes.len());
+        for route in &routes {
+            match route.prepare(event) {
+                Ok(call) => calls.push(call),
+                Err(error) => return RunOutcome::InvalidPayload(error),
+            }
+        }
+        let mut running: FuturesUnordered<_> = calls
+            .into_iter()
+            .enumerate()
+            .map(|(index, call)| async move { (index, catch_panic(call).await) })
+            .collect();
+        let mut results: Vec<Option<HandlerResult>> =
+            std::iter::repeat_with(|| None).take(routes.len()).collect();
+        let mut deadline = pin!(deadline);
+        loop {
+            match select(running.next(), deadline.as_mut()).await {
+                Either::Left((Some((index, result)), _)) => results[index] = Some(result),
+                Either::Left((None, _)) => break,
+                Either::Right(((), _)) => {
+                    let still_running: Vec<&str> = routes
+                        .iter()
+                        .zip(&results)
+                        .filter(|(_, result)| result.is_none())
+                        .map(|(route, _)| route.name)
+                        .collect();
+                    let source = format!("still running: {}", still_running.join(", "));
+                    return RunOutcome::Failed(HandlerError::timed_out().with_source(source));
+                }
+            }
+        }
+        // The first failure in registration order decides.
+        match results.into_iter().flatten().find_map(Result::err) {
+            Some(error) => RunOutcome::Failed(error),
+            None => RunOutcome::Handled,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EventType;
+    use futures_util::FutureExt as _;
+
+    fn event(body: &'static str) -> Event {
+        Event::parse(body.into()).unwrap()
+    }
+
+    #[test]
+    fn the_first_failure_in_registration_order_decides() {
+        let router = Router::new()
+            .on_event(EventType::UserDelete, |_: Event| async { Ok(()) })
+            .on_event(EventType::UserDelete, |_: Event| async {
+                Err(HandlerError::reject("[first]"))
+            })
+            .on_event(EventType::UserDelete, |_: Event| async {
+                Err(HandlerError::reject("[second]"))
+            });
+        let outcome = router
+            .run(&event(r#"{"event":{"type":"user.delete"}}"#))
+            .now_or_never()
+            .unwrap();
+        let RunOutcome::Failed(error) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(error.code(), Some("[first]"));
+    }
+
+    #[test]
+    fn a_panic_in_a_closure_before_its_future_is_caught() {
+        let router = Router::new().on(|_: crate::payload::UserDelete| -> std::future::Ready<_> {
+            panic!("sync part of the handler")
+        });
+        let outcome = router
+            .run(&event(r#"{"event":{"type":"user.delete"}}"#))
+            .now_or_never()
+            .unwrap();
+        let RunOutcome::Failed(error) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(error.kind_name(), "panicked");
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_deadline_names_the_handlers_still_running() {
+        async fn never(_: Event) -> HandlerResult {
+            pending::<()>().await;
+            Ok(())
+        }
+        let router = Router::new()
+            .on_event(EventType::UserDelete, |_: Event| async { Ok(()) })
+            .on_event(EventType::UserDelete, never);
+        let outcome = router
+            .run_until(
+                &event(r#"{"event":{"type":"user.delete"}}"#),
+                std::future::ready(()),
+            )
+            .now_or_never()
+            .unwrap();
+        let RunOutcome::Failed(error) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(error.kind_name(), "timed_out");
+        let source = std::error::Error::source(&error).unwrap().to_string();
+        assert!(source.contains("never"), "{source}");
+    }
+
+    #[test]
+    fn filtered_and_unrouted_events_run_nothing() {
+        let tenant = "3c219e58-ed0e-4b18-ad48-f4f92793ae32".parse().unwrap();
+        let router = Router::new()
+            .only_tenants([tenant])
+            .on_event(EventType::UserDelete, |_: Event| async {
+                Err(HandlerError::internal("must not run"))
+            });
+        let other_tenant = event(
+            r#"{"event":{"type":"user.delete","tenantId":"00000000-0000-0000-0000-000000000001"}}"#,
+        );
+        assert!(matches!(
+            router.run(&other_tenant).now_or_never().unwrap(),
+            RunOutcome::FilteredOut(FilterReason::Tenant)
+        ));
+        assert!(matches!(
+            router
+                .run(&event(r#"{"event":{"type":"user.create"}}"#))
+                .now_or_never()
+                .unwrap(),
+            RunOutcome::Unrouted
+        ));
+    }
+}
