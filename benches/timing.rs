@@ -30,7 +30,8 @@ const CLASSES: [&str; 4] = ["right", "first", "last", "different length"];
 const API_KEY: &str = "timing-api-key-0123456789abcdef0123456789";
 const USER: &str = "fusionauth";
 const PASSWORD: &str = "timing-password-0123456789abcdef";
-const BODY: &[u8] = br#"{"event":{"type":"user.delete","id":"5b9a3c2e-0f1d-4e7a-9b8c-6d5e4f3a2b1c"}}"#;
+const BODY: &[u8] =
+    br#"{"event":{"type":"user.delete","id":"5b9a3c2e-0f1d-4e7a-9b8c-6d5e4f3a2b1c"}}"#;
 
 /// The four variants of `right`, in [`CLASSES`] order.
 fn variants(right: &str) -> [String; 4] {
@@ -115,7 +116,11 @@ fn report(name: &str, times: &[Vec<f64>]) -> bool {
         for b in a + 1..CLASSES.len() {
             let all = welch_t(&times[a], &times[b]).abs();
             let below = welch_t(&cropped[a], &cropped[b]).abs();
-            let verdict = if all.max(below) < THRESHOLD { "ok" } else { "LEAK?" };
+            let verdict = if all.max(below) < THRESHOLD {
+                "ok"
+            } else {
+                "LEAK?"
+            };
             passed &= all.max(below) < THRESHOLD;
             println!(
                 "  |t| {:>16} vs {:<16}: all {all:>6.2}, below p95 {below:>6.2}  {verdict}",
@@ -131,7 +136,9 @@ fn request(headers: &[(&str, &str)], body: &'static [u8]) -> Request<Bytes> {
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    request.body(Bytes::from_static(body)).expect("valid request")
+    request
+        .body(Bytes::from_static(body))
+        .expect("valid request")
 }
 
 fn main() {

@@ -20,7 +20,10 @@ fuzz_target!(|value: &[u8]| {
         .header(header::AUTHORIZATION, value.clone())
         .body(body)
         .expect("valid request");
-    let webhook = &WEBHOOKS[Config::ALL.iter().position(|c| *c == Config::Basic).unwrap_or(0)];
+    let webhook = &WEBHOOKS[Config::ALL
+        .iter()
+        .position(|c| *c == Config::Basic)
+        .unwrap_or(0)];
     let status = RUNTIME.block_on(webhook.handle(request)).status();
     assert!(!status.is_server_error(), "5xx: {status}");
     assert_eq!(

@@ -10,7 +10,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(event) = Event::parse(Bytes::copy_from_slice(data)) else {
         return;
     };
-    assert_eq!(event.raw().as_ref(), data, "the event keeps its exact bytes");
+    assert_eq!(
+        event.raw().as_ref(),
+        data,
+        "the event keeps its exact bytes"
+    );
     if let Some(event_type) = event.event_type() {
         // The name as sent (FusionAuth spells some types two ways).
         assert_eq!(EventType::from_wire(event.type_name()), Some(event_type));

@@ -15,12 +15,19 @@ fuzz_target!(|input: TokenInput| {
         let mut headers = HeaderMap::new();
         headers.insert(SIGNATURE_HEADER, value);
         let by_header = VERIFIER.verify(&headers, &input.body);
-        assert_eq!(by_header.is_ok(), by_token.is_ok(), "header and token disagree");
+        assert_eq!(
+            by_header.is_ok(),
+            by_token.is_ok(),
+            "header and token disagree"
+        );
     }
     if by_token.is_ok() {
         // Accepted: the same token must not also cover a different body.
         let mut other = input.body.clone();
         other.push(b' ');
-        assert!(VERIFIER.verify_token(&token, &other).is_err(), "token covers two bodies");
+        assert!(
+            VERIFIER.verify_token(&token, &other).is_err(),
+            "token covers two bodies"
+        );
     }
 });

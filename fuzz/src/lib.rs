@@ -149,7 +149,9 @@ impl WebhookInput {
             Method::from_bytes(METHODS[usize::from(self.method)].as_bytes()).expect("valid method");
         for (kind, value) in &self.headers {
             let name = match kind {
-                HeaderKind::Known(index) => HeaderName::from_static(HEADER_NAMES[usize::from(*index)]),
+                HeaderKind::Known(index) => {
+                    HeaderName::from_static(HEADER_NAMES[usize::from(*index)])
+                }
                 HeaderKind::Other(name) => match HeaderName::from_bytes(name) {
                     Ok(name) => name,
                     Err(_) => continue,
@@ -226,10 +228,14 @@ pub static VERIFIER: LazyLock<SignatureVerifier> = LazyLock::new(|| {
     for signer in signers() {
         builder = match signer.hmac_secret() {
             Some(secret) => builder.hmac(signer.kid(), secret),
-            None => builder.public_key_pem(signer.kid(), signer.public_key_pem().unwrap_or_default()),
+            None => {
+                builder.public_key_pem(signer.kid(), signer.public_key_pem().unwrap_or_default())
+            }
         };
     }
-    builder.build().expect("the test signers' keys make a verifier")
+    builder
+        .build()
+        .expect("the test signers' keys make a verifier")
 });
 
 /// A router whose handlers always succeed, after parsing the typed payload
@@ -257,7 +263,9 @@ pub static WEBHOOKS: LazyLock<Vec<Webhook>> = LazyLock::new(|| {
                     .require_header(CUSTOM_HEADER.0, CUSTOM_HEADER.1)
                     .signature(VERIFIER.clone()),
             };
-            builder.build().expect("fuzz webhook configuration is valid")
+            builder
+                .build()
+                .expect("fuzz webhook configuration is valid")
         })
         .collect()
 });
@@ -279,7 +287,10 @@ pub static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 pub fn check_webhook(input: &WebhookInput) {
     let request = input.request();
     let headers = request.headers().clone();
-    let webhook = &WEBHOOKS[Config::ALL.iter().position(|c| *c == input.config).unwrap_or(0)];
+    let webhook = &WEBHOOKS[Config::ALL
+        .iter()
+        .position(|c| *c == input.config)
+        .unwrap_or(0)];
     let response: Response<Bytes> = RUNTIME.block_on(webhook.handle(request));
     let status = response.status();
     assert!(
@@ -287,7 +298,10 @@ pub fn check_webhook(input: &WebhookInput) {
         "5xx ({status}) although no handler fails: {input:?}"
     );
     if status.is_success() {
-        assert_eq!(headers.get_all(http::header::CONTENT_TYPE).iter().count(), 1);
+        assert_eq!(
+            headers.get_all(http::header::CONTENT_TYPE).iter().count(),
+            1
+        );
         let authorization = single(&headers, "authorization");
         match input.config {
             Config::ApiKey => assert_eq!(authorization, Some(API_KEY.as_bytes())),
@@ -331,5 +345,8 @@ pub fn is_right_basic(value: &[u8]) -> bool {
 
 /// `Authorization: Basic base64(username:password)`.
 pub fn basic_header(username: &str, password: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("{username}:{password}")))
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{username}:{password}"))
+    )
 }

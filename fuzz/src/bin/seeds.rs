@@ -38,7 +38,10 @@ fn main() {
     write_all(&seeds.join("event_parse"), bodies.iter().cloned());
 
     let body = samples::body(EventType::UserCreate).to_vec();
-    write_all(&seeds.join("webhook_handle"), webhook_inputs(&body, &bodies));
+    write_all(
+        &seeds.join("webhook_handle"),
+        webhook_inputs(&body, &bodies),
+    );
     write_all(&seeds.join("basic_auth"), basic_values());
     write_all(&seeds.join("signature_header"), token_inputs(&body));
 
@@ -49,7 +52,11 @@ fn main() {
     let jwks = &vectors["jwks"];
     let mut documents = vec![jwks.to_string().into_bytes()];
     for key in jwks["keys"].as_array().expect("a JWKS has keys") {
-        documents.push(serde_json::json!({ "keys": [key] }).to_string().into_bytes());
+        documents.push(
+            serde_json::json!({ "keys": [key] })
+                .to_string()
+                .into_bytes(),
+        );
     }
     write_all(&seeds.join("jwks"), documents);
 }
@@ -81,24 +88,46 @@ fn webhook_inputs(body: &[u8], bodies: &[Vec<u8>]) -> Vec<Vec<u8>> {
         input(
             Config::ApiKey,
             0,
-            vec![api_key.clone(), header("content-type", "application/json; charset=utf-8")],
+            vec![
+                api_key.clone(),
+                header("content-type", "application/json; charset=utf-8"),
+            ],
             body,
         ),
         input(
             Config::ApiKey,
             0,
-            vec![api_key.clone(), json.clone(), header("content-length", "99999999")],
+            vec![
+                api_key.clone(),
+                json.clone(),
+                header("content-length", "99999999"),
+            ],
             body,
         ),
-        input(Config::ApiKey, 0, vec![api_key.clone(), json.clone()], b"{}"),
+        input(
+            Config::ApiKey,
+            0,
+            vec![api_key.clone(), json.clone()],
+            b"{}",
+        ),
     ];
     // Every event type through a webhook that lets it reach the handlers.
     for event in bodies {
-        inputs.push(input(Config::ApiKey, 0, vec![api_key.clone(), json.clone()], event));
+        inputs.push(input(
+            Config::ApiKey,
+            0,
+            vec![api_key.clone(), json.clone()],
+            event,
+        ));
     }
     for signer in signers() {
         let signature = header("x-fusionauth-signature-jwt", &signer.sign(body));
-        inputs.push(input(Config::Signature, 0, vec![signature.clone(), json.clone()], body));
+        inputs.push(input(
+            Config::Signature,
+            0,
+            vec![signature.clone(), json.clone()],
+            body,
+        ));
         inputs.push(input(
             Config::Everything,
             0,
@@ -128,8 +157,13 @@ fn basic_values() -> Vec<Vec<u8>> {
 fn token_inputs(body: &[u8]) -> Vec<Vec<u8>> {
     let mut all = signers();
     all.extend(
-        [Algorithm::HS512, Algorithm::RS256, Algorithm::ES384, Algorithm::ES512]
-            .map(TestSigner::new),
+        [
+            Algorithm::HS512,
+            Algorithm::RS256,
+            Algorithm::ES384,
+            Algorithm::ES512,
+        ]
+        .map(TestSigner::new),
     );
     all.push(TestSigner::new(Algorithm::Ed25519).with_alg_name("EdDSA"));
     all.push(TestSigner::new(Algorithm::HS256).without_kid());
