@@ -2,7 +2,8 @@
 # HTTP load test: each adapter's example receiver against a hand-written axum
 # receiver (benches/baseline_axum.rs), one after the other, on 127.0.0.1.
 #
-#   bash benches/load.sh                # about 7 minutes
+#   bash benches/load.sh                # about 8 minutes
+#   (typed_axum: the SDK doing equal work, a typed payload of every event)
 #   DURATION=3 ROUNDS=1 CONNECTIONS="16" FIXED="" SERVERS="baseline_axum axum" bash benches/load.sh
 #
 # Two phases per server:
@@ -30,7 +31,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
-SERVERS=${SERVERS:-"baseline_axum axum actix_web warp hyper"}
+SERVERS=${SERVERS:-"baseline_axum typed_axum axum actix_web warp hyper"}
 FIXED=${FIXED-"1:2000 16:10000"}
 PORT=${PORT:-18080}
 KEY="load-test-key-5b8e1c2d9f3a4e6b7c0d1e2f3a4b5c6d"

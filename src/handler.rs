@@ -1,26 +1,4 @@
 //! What a handler is, and how it says an event was not handled.
-//!
-//! A handler is anything that implements [`EventHandler`]; async closures
-//! `Fn(Event) -> impl Future<Output = Result<(), HandlerError>>` do.
-//!
-//! # Example
-//!
-//! ```
-//! use fusionauth_webhooks::{Event, EventHandler, HandlerError};
-//!
-//! struct AuditTrail;
-//!
-//! #[async_trait::async_trait]
-//! impl EventHandler for AuditTrail {
-//!     async fn handle(&self, event: Event) -> Result<(), HandlerError> {
-//!         // A deliberate veto: FusionAuth fails a transactional operation.
-//!         if event.tenant_id().is_none() {
-//!             return Err(HandlerError::reject("[missingTenant]"));
-//!         }
-//!         Ok(())
-//!     }
-//! }
-//! ```
 
 use std::any::Any;
 use std::error::Error as StdError;
@@ -38,7 +16,44 @@ use crate::Event;
 /// Handles one event; `Ok` means it is processed and FusionAuth may forget it.
 ///
 /// Implemented for every `Fn(Event) -> impl Future<Output = Result<(), HandlerError>>`
-/// that is `Send + Sync + 'static`.
+/// that is `Send + Sync + 'static`, so an async closure is a handler. Implement
+/// it yourself for a handler with state of its own; register it with
+/// [`Router::on_event`](crate::Router::on_event) and friends.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use fusionauth_webhooks::{Event, EventHandler, EventType, HandlerError, Router};
+///
+/// /// Counts the events of each tenant it sees (a stand-in for a database pool).
+/// struct AuditTrail {
+///     seen: Arc<AtomicUsize>,
+/// }
+///
+/// #[async_trait::async_trait]
+/// impl EventHandler for AuditTrail {
+///     async fn handle(&self, event: Event) -> Result<(), HandlerError> {
+///         // A deliberate veto: FusionAuth fails a transactional operation.
+///         if event.tenant_id().is_none() {
+///             return Err(HandlerError::reject("[missingTenant]"));
+///         }
+///         self.seen.fetch_add(1, Ordering::SeqCst);
+///         Ok(())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let seen = Arc::new(AtomicUsize::new(0));
+/// let router = Router::new().on_event(EventType::UserCreate, AuditTrail { seen: seen.clone() });
+/// let event = Event::parse(
+///     r#"{"event":{"type":"user.create","tenantId":"3c219e58-ed0e-4b18-ad48-f4f92793ae32"}}"#.into(),
+/// )?;
+/// assert!(router.run(&event).await.is_success());
+/// assert_eq!(seen.load(Ordering::SeqCst), 1);
+/// # Ok(())
+/// # }
+/// ```
 #[async_trait]
 pub trait EventHandler: Send + Sync + 'static {
     /// Processes the event. The webhook answers 2xx only after this returns
@@ -72,18 +87,49 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
         .unwrap_or_else(|panic| Err(HandlerError::panicked(panic)))
 }
 
-/// Why a handler did not process an event, which decides the HTTP status.
-///
-/// | constructor | status | meaning to FusionAuth |
-/// |---|---|---|
-/// | [`reject`](HandlerError::reject) | 400 | a deliberate veto, with an error code |
-/// | [`reject_with_status`](HandlerError::reject_with_status) | the status named | a veto with another 4xx/5xx |
-/// | [`retry_later`](HandlerError::retry_later) | 503 | not now; FusionAuth may retry |
-/// | [`timed_out`](HandlerError::timed_out) | 503 | the handler ran out of time |
-/// | [`internal`](HandlerError::internal), `?` on an error | 500 | the handler failed |
+/// Why a handler did not process an event, which decides the HTTP status:
+/// [`reject`](HandlerError::reject) is a deliberate veto (400, or the status
+/// [`reject_with_status`](HandlerError::reject_with_status) names),
+/// [`retry_later`](HandlerError::retry_later) and
+/// [`timed_out`](HandlerError::timed_out) a 503,
+/// [`internal`](HandlerError::internal) a 500. The status table of the
+/// [crate docs](crate#status-codes) says what FusionAuth makes of each.
 ///
 /// Internal errors are logged with their source chain; the response carries
 /// none of it.
+///
+/// # `?` in a handler
+///
+/// `?` converts these errors into a 500 ([`internal`](HandlerError::internal)):
+/// [`std::io::Error`], [`serde_json::Error`], [`http::Error`], [`uuid::Error`],
+/// [`std::fmt::Error`], [`std::num::ParseIntError`], [`std::str::Utf8Error`],
+/// [`std::string::FromUtf8Error`], [`ParseError`](crate::ParseError) and
+/// `Box<dyn Error + Send + Sync>`. For any other error (your database's, your
+/// own), `?` fails to compile with "the trait `From<MyError>` is not
+/// implemented for `HandlerError`". Either say what the error means where it
+/// happens, with [`ResultExt`]:
+///
+/// ```
+/// use fusionauth_webhooks::{HandlerError, ResultExt};
+///
+/// #[derive(Debug, thiserror::Error)]
+/// #[error("the database is down")]
+/// struct DbError;
+///
+/// fn delete_rows() -> Result<(), DbError> { Err(DbError) }
+///
+/// fn handler() -> Result<(), HandlerError> {
+///     delete_rows().or_retry_later()?; // 503: FusionAuth retries
+///     Ok(())
+/// }
+/// assert_eq!(handler().unwrap_err().status(), 503);
+/// ```
+///
+/// or once for the type, with `impl From<MyError> for HandlerError`
+/// (`HandlerError::internal(error)`, or a rejection for errors that are a
+/// veto). A plain string is deliberately not an error: write
+/// `HandlerError::reject("[code]")` for a veto (400 with that code), or
+/// `HandlerError::internal("what failed")` for a failure (500).
 ///
 /// ```
 /// use fusionauth_webhooks::HandlerError;
@@ -288,8 +334,6 @@ internal_from!(
     std::string::FromUtf8Error,
     crate::ParseError,
     BoxError,
-    String,
-    &'static str,
 );
 
 /// Turns any `Result` into a handler result, choosing what its error means.

@@ -124,3 +124,31 @@ async fn a_huge_event_type_is_cut_short_in_the_log() {
     );
     assert!(log.len() < 1_000, "a log line of {} bytes", log.len());
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_415_says_which_content_type_came_and_which_was_expected() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let webhook = Webhook::builder()
+        .api_key(SECRET)
+        .router(Router::new())
+        .build()
+        .unwrap();
+    let request = TestRequest::body(r#"{"event":{"type":"user.delete"}}"#)
+        .api_key(SECRET)
+        .content_type("text/plain; charset=utf-8")
+        .build();
+    assert_eq!(TestClient::new(webhook).send(request).await.status, 415);
+    let log = captured.text();
+    assert!(
+        log.contains(
+            "content type `text/plain; charset=utf-8`; expected `application/json` (UTF-8)"
+        ),
+        "{log}"
+    );
+}

@@ -812,7 +812,7 @@ MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAE0IlUfG3CKBUqgSnBfpB53gmVcxrt7Ziv
 wsu9onp0qXB/jb4Rvgyqqz7No404fVbqBE226jmgoALnRmw8pFLwqA==
 -----END PUBLIC KEY-----";
 
-const PRIVATE_PEM: &str = include_str!("fixtures/signature/keys/p256-a.private.pem");
+const PRIVATE_PEM: &str = include_str!("../src/testing/keys/p256-a.private.pem");
 
 #[test]
 fn config_errors() {

@@ -5,8 +5,10 @@
 //! cargo run --example gdpr_delete
 //! ```
 //!
-//! An axum app keeps todos per user in a SQLite file (`gdpr_delete.db`, or
-//! `GDPR_DELETE_DB`), seeded with two demo users on first start. The
+//! An axum app keeps todos per user in a SQLite file (`GDPR_DELETE_DB`, by
+//! default `fusionauth-webhooks-gdpr_delete.db` in the system's temporary
+//! directory, never in the repository), seeded with two demo users on first
+//! start. The
 //! `user.delete` handler deletes the user's rows in one transaction and
 //! answers 200 only after the commit; if the database fails it answers 500,
 //! and FusionAuth (with the tenant's `user.delete` transaction setting
@@ -33,8 +35,10 @@ use todos::{DEMO_USERS, TodoStore};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     support::init_logging();
-    let path = std::env::var_os("GDPR_DELETE_DB")
-        .map_or_else(|| PathBuf::from("gdpr_delete.db"), PathBuf::from);
+    let path = std::env::var_os("GDPR_DELETE_DB").map_or_else(
+        || std::env::temp_dir().join("fusionauth-webhooks-gdpr_delete.db"),
+        PathBuf::from,
+    );
     let store = Arc::new(TodoStore::open(&path)?);
     let seeded = store.seed_demo_data()?;
 

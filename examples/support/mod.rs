@@ -34,9 +34,12 @@ pub(crate) fn init_logging() {
     if quiet() {
         return;
     }
+    // Colour only on a terminal: a file or a pipe gets plain text.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_target(false)
+        .with_ansi(terminal)
         .init();
 }
 

@@ -1,10 +1,13 @@
 //! The fields every event carries, whatever its type.
 
+use serde::de::{self, MapAccess};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::Instant;
+use super::domain::model;
+use super::open::{OpenObject, read_known_fields};
 
 /// The fields common to every FusionAuth event (`BaseEvent`).
 ///
@@ -37,66 +40,81 @@ pub struct Envelope {
     pub linked_object_id: Option<Uuid>,
 }
 
-/// About the request that caused an event (`EventInfo`): the admin's browser,
-/// an API client, the user's device.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EventInfo {
-    /// Custom data attached to the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Map<String, Value>>,
-    /// A description of the device, such as "macOS Safari".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_description: Option<String>,
-    /// The device's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_name: Option<String>,
-    /// The device's type, such as `BROWSER`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_type: Option<String>,
-    /// The IP address of the request that caused the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    /// Where that IP address is (a paid FusionAuth feature).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<Location>,
-    /// The operating system of the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Option<String>,
-    /// The `User-Agent` of the request that caused the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// Fields this version does not know, kept so nothing is lost.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+impl Envelope {
+    /// The JSON names of the envelope's fields and of the objects it holds.
+    pub(crate) const FIELD_NAMES: &[&[&str]] = &[
+        &[
+            "id",
+            "createInstant",
+            "type",
+            "tenantId",
+            "info",
+            "linkedObjectId",
+        ],
+        <EventInfo as OpenObject>::FIELDS,
+        <Location as OpenObject>::FIELDS,
+    ];
+
+    /// Reads `key` into its field if it is one of the envelope's, for the
+    /// payloads the envelope is flattened into; `has_type` records the one
+    /// required field.
+    pub(crate) fn read_known<'de, A: MapAccess<'de>>(
+        &mut self,
+        has_type: &mut bool,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        if key == "type" {
+            if *has_type {
+                return Err(de::Error::duplicate_field("type"));
+            }
+            self.event_type = map.next_value()?;
+            *has_type = true;
+            return Ok(true);
+        }
+        read_known_fields!(self, key, map; id, create_instant, tenant_id, info, linked_object_id)
+    }
 }
 
-/// A geographic location derived from an IP address.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Location {
-    /// City name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// A human-readable summary, such as "Denver, CO, US".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_string: Option<String>,
-    /// Latitude in degrees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    /// Longitude in degrees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-    /// Region or state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zipcode: Option<String>,
-    /// Fields this version does not know, kept so nothing is lost.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// About the request that caused an event (`EventInfo`): the admin's browser,
+    /// an API client, the user's device.
+    pub struct EventInfo {
+        /// Custom data attached to the event.
+        data: Map<String, Value>,
+        /// A description of the device, such as "macOS Safari".
+        device_description: String,
+        /// The device's name.
+        device_name: String,
+        /// The device's type, such as `BROWSER`.
+        device_type: String,
+        /// The IP address of the request that caused the event.
+        ip_address: String,
+        /// Where that IP address is (a paid FusionAuth feature).
+        location: Location,
+        /// The operating system of the device.
+        os: String,
+        /// The `User-Agent` of the request that caused the event.
+        user_agent: String,
+    }
+}
+
+model! {
+    /// A geographic location derived from an IP address.
+    pub struct Location {
+        /// City name.
+        city: String,
+        /// Country code.
+        country: String,
+        /// A human-readable summary, such as "Denver, CO, US".
+        display_string: String,
+        /// Latitude in degrees.
+        latitude: f64,
+        /// Longitude in degrees.
+        longitude: f64,
+        /// Region or state.
+        region: String,
+        /// Postal code.
+        zipcode: String,
+    }
 }

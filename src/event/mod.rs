@@ -5,6 +5,30 @@
 //! is built only for a handler that asks for it, so an event nobody handles
 //! costs one scan of the body.
 //!
+//! # Memory
+//!
+//! An event holds its body; a typed payload is built straight from the
+//! bytes, known fields in place and unknown ones in `extra`, with no
+//! intermediate tree. Its size depends on the shape of the JSON, not only on
+//! its length. Peak heap of one request, as a multiple of the body (the body
+//! included; `tests/memory.rs` and `benches/memory.sh`):
+//!
+//! - a realistic `user.delete` of 7 MiB (18,000 registrations with custom
+//!   data): about 4.7x;
+//! - unknown fields and free-form `data` maps are kept as
+//!   [`serde_json::Value`], whose cost is the worst: 17x for an array of
+//!   zeros, and about 130x for an array of one-entry objects
+//!   (`[{"a":0},{"a":0},...]`, each a B-tree node of about 630 bytes).
+//!
+//! So with the default body limit of 8 MiB, one request may take about
+//! 40 MiB for a realistic body and up to about 1 GiB for a hostile one, and
+//! `n` concurrent requests `n` times that. This is paid only when a payload
+//! is built (a typed handler, [`Event::payload`], [`Event::json`]): an event
+//! nobody handles costs its body. The body is parsed only once the
+//! request is authenticated, so only a sender holding the webhook's
+//! credentials can send such a body; where that is not enough, lower the
+//! body limit or the number of concurrent requests.
+//!
 //! # Example
 //!
 //! ```
@@ -27,6 +51,7 @@ pub mod domain;
 mod envelope;
 mod event_type;
 mod instant;
+mod open;
 mod parse_error;
 pub mod payload;
 

@@ -36,8 +36,11 @@ pub enum ParseErrorKind {
     Schema,
 }
 
-/// How long a reported path may get; keys of unknown maps come from the body.
+/// How long a reported path may get.
 const MAX_PATH_CHARS: usize = 120;
+
+/// What a path shows instead of a map key: keys come from the body.
+const REDACTED_KEY: &str = "*";
 
 impl ParseError {
     /// Whether the body was not JSON at all or did not match the event schema.
@@ -103,6 +106,47 @@ pub(crate) fn check_utf8(bytes: &[u8]) -> Result<(), ParseError> {
     })
 }
 
+/// Writes a path as serde_path_to_error does (`event.user.registrations[0].id`),
+/// except that a key that is not a field name of the model is shown as
+/// [`REDACTED_KEY`]: the keys of maps such as `tokens` or `data` are the
+/// sender's, and the message must not echo the body.
+fn redacted_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+
+    let mut text = String::new();
+    for segment in path.iter() {
+        let name = match segment {
+            Segment::Seq { index } => {
+                text.push_str(&format!("[{index}]"));
+                continue;
+            }
+            Segment::Map { key } if is_field_name(key) => key.as_str(),
+            Segment::Map { .. } | Segment::Enum { .. } | Segment::Unknown => REDACTED_KEY,
+        };
+        if !text.is_empty() {
+            text.push('.');
+        }
+        text.push_str(name);
+    }
+    if text.is_empty() {
+        text.push('.');
+    }
+    text
+}
+
+/// Whether `key` is the JSON name of a field somewhere in the event model.
+fn is_field_name(key: &str) -> bool {
+    key == "event"
+        || [
+            super::Envelope::FIELD_NAMES,
+            super::domain::FIELD_NAMES,
+            super::payload::FIELD_NAMES,
+        ]
+        .iter()
+        .flat_map(|lists| lists.iter())
+        .any(|fields| fields.contains(&key))
+}
+
 fn missing_field_name(error: &serde_json::Error) -> Option<String> {
     let message = error.to_string();
     let rest = message.strip_prefix("missing field `")?;
@@ -151,7 +195,7 @@ pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseEr
         Err(error) => {
             let mut deserializer = serde_json::Deserializer::from_slice(bytes);
             let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                Err(tracked) => Some(tracked.path().to_string()),
+                Err(tracked) => Some(redacted_path(tracked.path())),
                 Ok(_) => None,
             };
             Err(ParseError::new(&error, path.filter(|_| error.is_data())))

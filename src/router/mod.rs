@@ -152,6 +152,10 @@ impl Router {
     /// and a payload of the wrong shape is answered with 400 before any
     /// handler runs.
     ///
+    /// The handler returns `Result<(), HandlerError>`; see
+    /// [`HandlerError`](crate::HandlerError#-in-a-handler) for which errors
+    /// `?` converts, and what to do with your own.
+    ///
     /// ```
     /// use fusionauth_webhooks::payload::UserRegistrationCreate;
     /// use fusionauth_webhooks::{HandlerError, Router};

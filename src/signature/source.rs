@@ -22,6 +22,7 @@ use super::SignatureVerifier;
 /// use fusionauth_webhooks::signature::{KeySource, SignatureVerifier};
 ///
 /// /// Keys that an admin task replaces; never fetched on demand.
+/// #[derive(Debug)]
 /// struct Rotating(RwLock<SignatureVerifier>);
 ///
 /// #[async_trait]

@@ -6,7 +6,7 @@
 //! of bad value a receiver must refuse.
 //!
 //! **The keys are public test keys** (committed under
-//! `tests/fixtures/signature/keys/` and embedded here). Never use them, or
+//! `src/testing/keys/` and embedded here). Never use them, or
 //! the built-in HMAC secrets, outside tests.
 //!
 //! # Example
@@ -56,16 +56,8 @@ struct TestKey {
 macro_rules! test_key {
     ($name:literal) => {
         TestKey {
-            private: include_str!(concat!(
-                "../../tests/fixtures/signature/keys/",
-                $name,
-                ".private.pem"
-            )),
-            public: include_str!(concat!(
-                "../../tests/fixtures/signature/keys/",
-                $name,
-                ".public.pem"
-            )),
+            private: include_str!(concat!("keys/", $name, ".private.pem")),
+            public: include_str!(concat!("keys/", $name, ".public.pem")),
         }
     };
 }

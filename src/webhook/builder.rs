@@ -21,10 +21,27 @@ pub const DEFAULT_MAX_BODY_SIZE: usize = 8 * 1024 * 1024;
 /// stalled sender holds its buffer.
 pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Builds a [`Webhook`]. See [`Webhook::builder`] for an example.
+/// Builds a [`Webhook`]: its credentials, limits, timeouts and router.
 ///
-/// Configuration mistakes are reported by [`build`](WebhookBuilder::build),
-/// never at request time.
+/// Configuration mistakes are reported by [`build`](WebhookBuilder::build)
+/// as a [`ConfigError`], never at request time.
+///
+/// ```
+/// use std::time::Duration;
+/// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
+///
+/// let webhook = Webhook::builder()
+///     // Rotating the key: both are accepted until FusionAuth sends the new one.
+///     .api_key("the-old-long-random-key")
+///     .api_key("the-new-long-random-key")
+///     .max_body_size(1024 * 1024)
+///     // Below the FusionAuth webhook's readTimeout.
+///     .handler_timeout(Duration::from_millis(1500))
+///     .router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) }))
+///     .build()?;
+/// assert_eq!(webhook.max_body_size(), 1024 * 1024);
+/// # Ok::<(), fusionauth_webhooks::ConfigError>(())
+/// ```
 #[derive(Debug)]
 pub struct WebhookBuilder {
     router: Router,
@@ -39,16 +56,34 @@ pub struct WebhookBuilder {
     error: Option<ConfigError>,
 }
 
-/// A mistake in a webhook's configuration.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A mistake in a webhook's configuration, returned by
+/// [`WebhookBuilder::build`] (and the `from_env` constructors).
+///
+/// Its `Display` and its `Debug` both say what to do, so that a `main` that
+/// returns `Result<(), Box<dyn Error>>` prints the fix, not just a name.
+///
+/// ```
+/// use fusionauth_webhooks::{ConfigError, Router, Webhook};
+///
+/// let error = Webhook::builder().router(Router::new()).build().unwrap_err();
+/// assert_eq!(error, ConfigError::NoCredentials);
+/// // What `main` prints: the variant's name and the fix.
+/// let shown = format!("{error:?}");
+/// assert!(shown.starts_with("NoCredentials: no credential is configured"), "{shown}");
+/// assert!(shown.contains("FUSIONAUTH_WEBHOOK_API_KEY"), "{shown}");
+/// ```
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No header, basic auth or signature is required, and
     /// [`insecure_allow_unauthenticated`](WebhookBuilder::insecure_allow_unauthenticated)
     /// was not called.
     #[error(
-        "no credential is configured: require a header, basic auth or a signature, \
-         or call `insecure_allow_unauthenticated()` to accept anyone"
+        "no credential is configured: require a header (`api_key`, `require_header`), \
+         basic auth (`basic_auth`) or a signature (`signature`); from the environment, \
+         set FUSIONAUTH_WEBHOOK_API_KEY, FUSIONAUTH_WEBHOOK_BASIC_USER and \
+         FUSIONAUTH_WEBHOOK_BASIC_PASSWORD, FUSIONAUTH_WEBHOOK_HMAC_SECRET or \
+         FUSIONAUTH_WEBHOOK_JWKS; or call `insecure_allow_unauthenticated()` to accept anyone"
     )]
     NoCredentials,
     /// An `Authorization` header value and basic auth both need the one
@@ -107,6 +142,29 @@ pub enum ConfigError {
     #[cfg(feature = "signature")]
     #[error("signature: {0}")]
     Signature(#[from] crate::signature::SignatureConfigError),
+}
+
+impl std::fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The variant's name (as derived Debug would start), then the message.
+        let name = match self {
+            ConfigError::NoCredentials => "NoCredentials",
+            ConfigError::AuthorizationConflict => "AuthorizationConflict",
+            ConfigError::InvalidHeaderName(_) => "InvalidHeaderName",
+            ConfigError::InvalidHeaderValue(_) => "InvalidHeaderValue",
+            ConfigError::EmptySecret(_) => "EmptySecret",
+            ConfigError::SecretWhitespace(_) => "SecretWhitespace",
+            ConfigError::ZeroTimeout(_) => "ZeroTimeout",
+            ConfigError::NoTimer(_) => "NoTimer",
+            ConfigError::ColonInUsername => "ColonInUsername",
+            ConfigError::ZeroBodyLimit => "ZeroBodyLimit",
+            ConfigError::UnroutedStatusNotSuccess(_) => "UnroutedStatusNotSuccess",
+            ConfigError::Environment { .. } => "Environment",
+            #[cfg(feature = "signature")]
+            ConfigError::Signature(_) => "Signature",
+        };
+        write!(f, "{name}: {self}")
+    }
 }
 
 impl WebhookBuilder {

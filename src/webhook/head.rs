@@ -46,7 +46,8 @@ pub(super) async fn check(inner: &Inner, head: &Parts) -> Result<BodyCheck, Refu
         });
     }
     if !is_json_content_type(&head.headers) {
-        return Err(Outcome::UnsupportedMediaType.into());
+        let received = head.headers.get(CONTENT_TYPE).cloned();
+        return Err(Outcome::UnsupportedMediaType { received }.into());
     }
     Ok(body_check)
 }

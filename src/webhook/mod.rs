@@ -4,7 +4,7 @@ mod body;
 mod builder;
 mod env;
 mod head;
-mod log;
+mod report;
 mod response;
 mod runtime;
 
@@ -23,6 +23,7 @@ pub use env::{
     ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT,
     ENV_HEADERS, ENV_MAX_BODY,
 };
+pub use report::{DURATION_METRIC, REQUESTS_METRIC};
 pub(crate) use response::{LOG_TARGET, Outcome};
 
 use crate::Event;
@@ -94,7 +95,22 @@ struct Inner {
 }
 
 impl Webhook {
-    /// Starts configuring a webhook.
+    /// Starts configuring a webhook; see [`WebhookBuilder`].
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{ConfigError, Router, Webhook};
+    ///
+    /// let webhook = Webhook::builder()
+    ///     .basic_auth("fusionauth", "a-long-random-password")
+    ///     .router(Router::new())
+    ///     .build()?;
+    /// # let _ = webhook;
+    ///
+    /// // Forgetting every credential is an error from `build()`, not an open door.
+    /// let error = Webhook::builder().router(Router::new()).build().unwrap_err();
+    /// assert_eq!(error, ConfigError::NoCredentials);
+    /// # Ok::<(), ConfigError>(())
+    /// ```
     pub fn builder() -> WebhookBuilder {
         WebhookBuilder::new()
     }
@@ -127,7 +143,7 @@ impl Webhook {
     {
         let started = Instant::now();
         let (outcome, event) = self.process(request).await;
-        log::request(&outcome, event.as_ref(), started);
+        report::request(&outcome, event.as_ref(), started);
         outcome.into_response()
     }
 

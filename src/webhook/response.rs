@@ -32,8 +32,8 @@ pub(crate) enum Outcome {
     PayloadTooLarge,
     /// The body did not arrive within the read timeout.
     BodyTimeout,
-    /// Not `application/json` (UTF-8).
-    UnsupportedMediaType,
+    /// Not `application/json` (UTF-8); what was sent, for the log.
+    UnsupportedMediaType { received: Option<HeaderValue> },
     /// The body could not be read from the connection.
     BodyUnreadable,
     /// Not JSON, or not a FusionAuth event.
@@ -59,7 +59,7 @@ impl Outcome {
             Outcome::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Outcome::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
-            Outcome::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Outcome::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Outcome::BodyUnreadable | Outcome::InvalidBody(_) => StatusCode::BAD_REQUEST,
         }
     }
@@ -72,7 +72,7 @@ impl Outcome {
             Outcome::Unauthorized { .. } => "unauthorized",
             Outcome::PayloadTooLarge => "payload_too_large",
             Outcome::BodyTimeout => "body_timeout",
-            Outcome::UnsupportedMediaType => "unsupported_media_type",
+            Outcome::UnsupportedMediaType { .. } => "unsupported_media_type",
             Outcome::BodyUnreadable => "body_unreadable",
             Outcome::InvalidBody(_) => "invalid_body",
         }
@@ -143,6 +143,17 @@ impl Outcome {
                 _ => None,
             },
             Outcome::InvalidBody(error) => Some(error.to_string()),
+            Outcome::UnsupportedMediaType { received } => Some(match received {
+                None => "no content type; expected `application/json`".to_owned(),
+                Some(value) => {
+                    // The sender chose it: shown lossily and cut short.
+                    let shown: String = String::from_utf8_lossy(value.as_bytes())
+                        .chars()
+                        .take(64)
+                        .collect();
+                    format!("content type `{shown}`; expected `application/json` (UTF-8)")
+                }
+            }),
             _ => None,
         }
     }

@@ -14,8 +14,20 @@ use http_body_util::StreamBody;
 ///
 /// The body is streamed into the webhook, which reads it only once the
 /// headers have passed its checks and never past its size limit: actix's
-/// `PayloadConfig` (256 KiB for the `Bytes` extractor) plays no part. See the
-/// [crate docs](crate) for an example.
+/// `PayloadConfig` (256 KiB for the `Bytes` extractor) plays no part.
+///
+/// ```
+/// use actix_web::App;
+/// use fusionauth_webhooks::{Router, Webhook};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build()?;
+/// // In `HttpServer::new(move || ...)`, pass `webhook.clone()`.
+/// let app = App::new().service(fusionauth_webhooks_actix_web::resource("/hooks/fusionauth", webhook));
+/// # let _ = app;
+/// # Ok(())
+/// # }
+/// ```
 pub fn resource(path: &str, webhook: Webhook) -> Resource {
     web::resource(path).to(move |request: HttpRequest, payload: web::Payload| {
         let webhook = webhook.clone();

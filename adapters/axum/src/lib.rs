@@ -7,13 +7,26 @@ use fusionauth_webhooks::Webhook;
 /// A `Router` that answers every method at `path` with `webhook`.
 ///
 /// `merge` it into your app, or `nest` it under a prefix; it takes the app's
-/// state type `S` and never reads the state. See the [crate docs](crate) for
-/// an example.
+/// state type `S` and never reads the state. The [crate docs](crate) show it
+/// beside the app's own routes and state.
+///
+/// ```
+/// use fusionauth_webhooks::{Router as Handlers, Webhook};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Handlers::new()).build()?;
+/// let app: axum::Router = axum::Router::new()
+///     .route("/health", axum::routing::get(|| async { "ok" }))
+///     .merge(fusionauth_webhooks_axum::router("/hooks/fusionauth", webhook));
+/// # let _ = app;
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// # Panics
 ///
-/// As [`Router::route_service`]: if `path` does not start with `/` or is
-/// not a valid axum path.
+/// As [`Router::route_service`](axum::Router::route_service): if `path`
+/// does not start with `/` or is not a valid axum path.
 pub fn router<S>(path: &str, webhook: Webhook) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,

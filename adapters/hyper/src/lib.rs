@@ -20,7 +20,7 @@ pub use server::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_TIMEOUT, Server,
 };
 
-/// A hyper `Service` that answers with a [`Webhook`], at every path or at
+/// A hyper `Service` that answers with a [webhook](fusionauth_webhooks::Webhook), at every path or at
 /// one path only (see [`at`](WebhookService::at)).
 ///
 /// Give it to `hyper::server::conn::http1::Builder::serve_connection`, or

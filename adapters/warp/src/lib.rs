@@ -17,8 +17,21 @@ use warp::{Filter, Rejection, Reply};
 /// `Allow: POST`. It rejects only if an earlier filter already took the body.
 ///
 /// The body is streamed into the webhook, which reads it only once the
-/// headers have passed its checks and never past its size limit. See the
-/// [crate docs](crate) for an example.
+/// headers have passed its checks and never past its size limit.
+///
+/// ```
+/// use fusionauth_webhooks::{Router, Webhook};
+/// use warp::Filter as _;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build()?;
+/// let routes = warp::path!("hooks" / "fusionauth").and(fusionauth_webhooks_warp::filter(webhook));
+/// let response = warp::test::request().method("GET").path("/hooks/fusionauth").reply(&routes).await;
+/// assert_eq!(response.status(), 405);
+/// # Ok(())
+/// # }
+/// ```
 pub fn filter(webhook: Webhook) -> impl Filter<Extract = (impl Reply,), Error = Rejection> + Clone {
     warp::method()
         .and(warp::header::headers_cloned())

@@ -136,8 +136,7 @@ model! {
         /// The device's name.
         name: String,
         /// The kind of device: `BROWSER`, `MOBILE`, `DESKTOP`, ...
-        #[serde(rename = "type")]
-        device_type: String,
+        device_type as "type": String,
     }
 }
 

@@ -29,8 +29,7 @@ model! {
         /// The tenant.
         tenant_id: Uuid,
         /// The entity's type, with its permissions.
-        #[serde(rename = "type")]
-        entity_type: EntityType,
+        entity_type as "type": EntityType,
     }
 }
 

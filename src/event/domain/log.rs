@@ -42,8 +42,7 @@ model! {
         /// The message.
         message: String,
         /// Information, debug output or an error.
-        #[serde(rename = "type")]
-        log_type: EventLogType,
+        log_type as "type": EventLogType,
     }
 }
 

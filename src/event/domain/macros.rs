@@ -3,25 +3,62 @@
 /// Defines an open FusionAuth object: every field optional (FusionAuth
 /// omits nulls and older versions omit newer fields), serialized in
 /// camelCase only when present, and unknown fields kept in `extra`.
+///
+/// A field is named in JSON by its own name in camelCase, or by the string
+/// after `as` (`identity_type as "type": String`). Deserializing reads the
+/// object in one pass (see [`OpenObject`](crate::event::open::OpenObject)),
+/// without the buffering of `#[serde(flatten)]`.
 macro_rules! model {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)?
+            $( $(#[$fmeta:meta])* $field:ident $(as $wire:literal)? : $ty:ty ),* $(,)?
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
             $(
                 $(#[$fmeta])*
+                $(#[serde(rename = $wire)])?
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
             /// Fields this version does not know, kept so nothing is lost.
             #[serde(flatten)]
             pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+        }
+
+        impl $crate::event::open::OpenObject for $name {
+            type State = Self;
+
+            const EXPECTING: &'static str = concat!("a ", stringify!($name), " object");
+
+            const FIELDS: &'static [&'static str] =
+                &[$($crate::event::open::wire_name!($field $($wire)?)),*];
+
+            fn read_known<'de, A: ::serde::de::MapAccess<'de>>(
+                state: &mut Self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                $crate::event::open::read_known_fields!(state, key, map; $($field $($wire)?),*)
+            }
+
+            fn extra(state: &mut Self) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+                &mut state.extra
+            }
+
+            fn finish<E: ::serde::de::Error>(state: Self) -> Result<Self, E> {
+                Ok(state)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::event::open::deserialize_open(deserializer)
+            }
         }
     };
 }

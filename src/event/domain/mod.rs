@@ -27,6 +27,8 @@
 
 mod macros;
 
+use super::open::OpenObject;
+
 mod authentication;
 mod entity;
 mod enums;
@@ -50,3 +52,35 @@ pub use enums::{
 pub use group::{ApplicationRole, Group, GroupMember};
 pub use log::{AuditLog, Email, EmailAddress, EmailAttachment, EventLog};
 pub use user::{IdentityInfo, User, UserIdentity, UserRegistration};
+
+/// The JSON field names of every domain object, so that error messages can
+/// name them and redact everything else (map keys come from the body). An
+/// object missing here only has its field names redacted too.
+pub(crate) const FIELD_NAMES: &[&[&str]] = &[
+    <UserTwoFactorConfiguration as OpenObject>::FIELDS,
+    <TwoFactorMethod as OpenObject>::FIELDS,
+    <AuthenticatorConfiguration as OpenObject>::FIELDS,
+    <LoginFailedReason as OpenObject>::FIELDS,
+    <Errors as OpenObject>::FIELDS,
+    <ErrorMessage as OpenObject>::FIELDS,
+    <RefreshToken as OpenObject>::FIELDS,
+    <RefreshTokenMetaData as OpenObject>::FIELDS,
+    <DeviceInfo as OpenObject>::FIELDS,
+    <IdentityProviderLink as OpenObject>::FIELDS,
+    <Entity as OpenObject>::FIELDS,
+    <EntityType as OpenObject>::FIELDS,
+    <EntityJwtConfiguration as OpenObject>::FIELDS,
+    <EntityTypePermission as OpenObject>::FIELDS,
+    <Group as OpenObject>::FIELDS,
+    <GroupMember as OpenObject>::FIELDS,
+    <ApplicationRole as OpenObject>::FIELDS,
+    <AuditLog as OpenObject>::FIELDS,
+    <EventLog as OpenObject>::FIELDS,
+    <Email as OpenObject>::FIELDS,
+    <EmailAddress as OpenObject>::FIELDS,
+    <EmailAttachment as OpenObject>::FIELDS,
+    <User as OpenObject>::FIELDS,
+    <UserRegistration as OpenObject>::FIELDS,
+    <UserIdentity as OpenObject>::FIELDS,
+    <IdentityInfo as OpenObject>::FIELDS,
+];

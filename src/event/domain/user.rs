@@ -151,8 +151,7 @@ model! {
         /// Whether it is the user's primary identity of its type.
         primary: bool,
         /// The kind: `email`, `phoneNumber`, `username`, ...
-        #[serde(rename = "type")]
-        identity_type: String,
+        identity_type as "type": String,
         /// The email address, phone number or username.
         value: String,
         /// Whether it is verified.
@@ -169,8 +168,7 @@ model! {
     /// id events (`IdentityInfo`).
     pub struct IdentityInfo {
         /// The kind: `email`, `phoneNumber`, `username`, ...
-        #[serde(rename = "type")]
-        identity_type: String,
+        identity_type as "type": String,
         /// The value in use.
         value: String,
     }

@@ -44,6 +44,7 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
+use super::open::OpenObject;
 use super::{Envelope, EventRequest, EventType, ParseError, for_each_event_type, from_slice};
 
 pub use group::{
@@ -76,6 +77,10 @@ pub use user::{
 /// [`EventType`] variant. Each gets the flattened envelope, its fields as
 /// options, `extra`, a `Default` with its type set, and [`EventPayload`].
 ///
+/// Deserializing reads the object in one pass: the payload's own fields
+/// first, then the envelope's, the rest into `extra` (see
+/// [`OpenObject`](crate::event::open::OpenObject)).
+///
 /// [`EventPayload`]: crate::EventPayload
 macro_rules! payload {
     ($(
@@ -86,7 +91,7 @@ macro_rules! payload {
         ///
         #[doc = concat!("The payload of [`EventType::", stringify!($name), "`](crate::EventType::", stringify!($name), ").")]
         /// Its `Default` is an event of this type with no other field set.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
             /// The fields every event carries: id, type, tenant, info, ...
@@ -118,9 +123,65 @@ macro_rules! payload {
         impl $crate::EventPayload for $name {
             const EVENT_TYPE: $crate::EventType = $crate::EventType::$name;
         }
+
+        impl $crate::event::open::OpenObject for $name {
+            type State = $crate::event::payload::PayloadState<Self>;
+
+            const EXPECTING: &'static str = concat!("a ", stringify!($name), " event");
+
+            const FIELDS: &'static [&'static str] =
+                &[$($crate::event::open::wire_name!($field)),*];
+
+            fn read_known<'de, A: ::serde::de::MapAccess<'de>>(
+                state: &mut Self::State,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                let payload = &mut state.payload;
+                let own: Result<bool, A::Error> =
+                    $crate::event::open::read_known_fields!(payload, key, map; $($field),*);
+                if own? {
+                    return Ok(true);
+                }
+                payload.envelope.read_known(&mut state.has_type, key, map)
+            }
+
+            fn extra(state: &mut Self::State) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+                &mut state.payload.extra
+            }
+
+            fn finish<E: ::serde::de::Error>(state: Self::State) -> Result<Self, E> {
+                state.finish()
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::event::open::deserialize_open(deserializer)
+            }
+        }
     )*};
 }
 use payload;
+
+/// A payload being read: the payload so far, and whether the envelope's
+/// required `type` was seen.
+#[derive(Default)]
+pub(crate) struct PayloadState<P> {
+    payload: P,
+    has_type: bool,
+}
+
+impl<P> PayloadState<P> {
+    /// The payload, or an error naming the missing `type`.
+    pub(crate) fn finish<E: de::Error>(self) -> Result<P, E> {
+        if self.has_type {
+            Ok(self.payload)
+        } else {
+            Err(de::Error::missing_field("type"))
+        }
+    }
+}
 
 /// Defines several payload structs with the same fields: the shared fields
 /// in braces, then the names, each optionally followed by fields of its own.
@@ -238,6 +299,10 @@ macro_rules! define_payload {
                 }
             }
         }
+
+        /// The JSON field names of every payload struct (its own fields,
+        /// not the envelope's).
+        pub(crate) const FIELD_NAMES: &[&[&str]] = &[$(<$variant as OpenObject>::FIELDS,)*];
 
         impl Serialize for Payload {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -1,0 +1,24 @@
+//! `sync`: make FusionAuth's webhook match the receiver.
+
+use fusionauth_webhooks_client::SyncOptions;
+
+use super::print_json;
+use crate::args::{Cli, SyncArgs};
+use crate::exit::{Code, Outcome};
+
+pub(crate) async fn run(cli: &Cli, args: &SyncArgs) -> Outcome {
+    let client = cli.client()?;
+    let receiver = args.receiver.receiver()?;
+    let mut options = SyncOptions::default();
+    options.enable_tenant_events = args.enable_tenant_events;
+    options.dry_run = args.dry_run;
+    let report = fusionauth_webhooks_client::sync(&client, &receiver, options).await?;
+    if cli.json {
+        print_json(&report);
+    } else {
+        print!("{report}");
+    }
+    // Events left disabled on a tenant will not arrive: a finding.
+    let disabled = report.tenants.iter().any(|tenant| !tenant.enabled_now);
+    Ok(if disabled { Code::Findings } else { Code::Ok })
+}

@@ -1,0 +1,113 @@
+//! A FusionAuth API client for webhook receivers built with
+//! [`fusionauth_webhooks`]: manage the webhook itself, read the tenant's event
+//! configuration, fetch signing keys and recover missed events from the
+//! webhook event log.
+//!
+//! # Example
+//!
+//! ```
+//! use fusionauth_webhooks::EventType;
+//! use fusionauth_webhooks_client::{FusionAuthClient, Webhook, WebhookSearch};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let standin = fusionauth_standin::StandIn::start().await;
+//! # let (url, api_key) = (standin.url(), fusionauth_standin::API_KEY);
+//! let client = FusionAuthClient::new(url, api_key)?;
+//!
+//! let mut webhook = Webhook::new("https://app.example.com/fusionauth");
+//! webhook.events_enabled = Some([(EventType::UserDelete.into(), true)].into());
+//! let created = client.create_webhook(None, &webhook).await?;
+//!
+//! let found = client.search_webhooks(&WebhookSearch::by_url("https://app.example.com/fusionauth")).await?;
+//! assert_eq!(found.webhooks[0].id, created.id);
+//! assert!(found.webhooks[0].is_enabled(EventType::UserDelete));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # At a receiver's startup
+//!
+//! Make FusionAuth's webhook match the receiver, then verify signatures with
+//! keys that follow FusionAuth ([`FusionAuthKeys`]). With the process
+//! environment, use [`FusionAuthClient::from_env`], [`ReceiverConfig::from_env`]
+//! and [`webhook_from_env`]; here the variables come from a closure:
+//!
+//! ```
+//! use fusionauth_webhooks::{Event, EventType, Router};
+//! use fusionauth_webhooks_client::{
+//!     FusionAuthClient, ReceiverConfig, SyncOptions, WebhookAction, sync, webhook_from_env_with,
+//! };
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let standin = fusionauth_standin::StandIn::start().await;
+//! # let fusionauth_url = standin.url().to_owned();
+//! # let key_id = "5f0e2c1a-8b7d-4e3f-9a6b-1c2d3e4f5a6b";
+//! # standin.state().keys.insert(key_id.parse()?, serde_json::json!({"id": key_id, "kid": "hmac-1",
+//! #     "type": "HMAC", "algorithm": "HS256", "secret": "the-hmac-secret"}));
+//! let env = move |name: &str| match name {
+//!     "FUSIONAUTH_URL" => Some(fusionauth_url.clone()),
+//!     "FUSIONAUTH_API_KEY" => Some(fusionauth_standin::API_KEY.to_owned()),
+//!     "FUSIONAUTH_WEBHOOK_URL" => Some("https://app.example.com/fusionauth-webhook".to_owned()),
+//!     "FUSIONAUTH_WEBHOOK_API_KEY" => Some("a-long-random-key".to_owned()),
+//!     // The Key Master key FusionAuth signs with: sync sets it, the webhook verifies with it.
+//!     "FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID" => Some(key_id.to_owned()),
+//!     _ => None,
+//! };
+//! let router = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
+//! let client = FusionAuthClient::from_env_with(&env)?;
+//! let receiver = ReceiverConfig::from_env_with(router.event_types(), &env)?;
+//! let report = sync(&client, &receiver, SyncOptions::default()).await?;
+//! assert_eq!(report.action, WebhookAction::Created);
+//! print!("{report}");
+//! let webhook = webhook_from_env_with(router, &env).await?;
+//! # let _ = webhook;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every call returns [`Error`] on failure: validation errors (400) with
+//! FusionAuth's field errors, 401, 404, server errors, timeouts and
+//! connection failures each have their own variant.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod api;
+mod client;
+mod credentials;
+mod doctor;
+mod env;
+mod error;
+mod keys;
+mod model;
+mod plan;
+mod receiver;
+mod replay;
+mod sign;
+mod sync;
+
+pub use client::{ClientBuilder, ConfigError, FusionAuthClient, TENANT_ID_HEADER};
+pub use credentials::Credentials;
+pub use doctor::{DoctorReport, Finding, Severity, doctor};
+pub use env::{
+    ENV_API_KEY, ENV_CA_CERT, ENV_TENANT_ID, ENV_URL, ENV_WEBHOOK_ID, EnvError, webhook_from_env,
+    webhook_from_env_with,
+};
+pub use error::{ApiErrors, Error, ErrorDetail};
+pub use keys::{
+    DEFAULT_BACKGROUND_REFRESH, DEFAULT_MIN_REFRESH_INTERVAL, FusionAuthKeys,
+    FusionAuthKeysBuilder, KeyLoadError,
+};
+pub use model::{
+    AttemptResult, EventConfiguration, EventConfigurationData, EventKey, EventLogSearch,
+    EventLogSearchResult, EventResult, Key, SignatureConfiguration, Tenant, TransactionType,
+    Webhook, WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch,
+    WebhookSearchResult,
+};
+pub use plan::Change;
+pub use receiver::{ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};
+pub use replay::{
+    Answer, Delivered, DeliveryTarget, ReplaySummary, RouterReplay, in_order, replay,
+    replay_into_router,
+};
+pub use sign::{SignError, Signer};
+pub use sync::{SyncError, SyncOptions, SyncReport, TenantEvents, WebhookAction, sync};

@@ -1,0 +1,304 @@
+//! Delivering events again: to a receiver over HTTP, signed and
+//! authenticated like FusionAuth, or straight into a [`Router`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine;
+use bytes::Bytes;
+use fusionauth_webhooks::{Event, Router, RunOutcome};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{Credentials, Error, Signer, WebhookEventLog};
+
+/// A receiver to POST events to, with the credentials and signature
+/// FusionAuth would send.
+///
+/// ```no_run
+/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget, Signer};
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let target = DeliveryTarget::new("http://localhost:3000/fusionauth")?
+///     .credentials(Credentials::from_env()?)
+///     .signer(Signer::hmac("key-id", "the secret"));
+/// let answer = target.send(br#"{"event":{"type":"test"}}"#.to_vec()).await?;
+/// println!("{}", answer.status);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct DeliveryTarget {
+    url: reqwest::Url,
+    http: reqwest::Client,
+    credentials: Credentials,
+    signer: Option<Signer>,
+}
+
+/// A receiver's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The body.
+    pub body: Bytes,
+}
+
+impl DeliveryTarget {
+    /// A target at `url`, with FusionAuth's documented timeouts (1 s to
+    /// connect, 2 s to answer) made generous: 5 s and 30 s.
+    pub fn new(url: &str) -> Result<DeliveryTarget, crate::ConfigError> {
+        let url = reqwest::Url::parse(url)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"))
+            .ok_or_else(|| crate::ConfigError::InvalidUrl(url.to_owned()))?;
+        crate::client::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|error| crate::ConfigError::Http(error.to_string()))?;
+        Ok(DeliveryTarget {
+            url,
+            http,
+            credentials: Credentials::default(),
+            signer: None,
+        })
+    }
+
+    /// The credentials to send.
+    pub fn credentials(mut self, credentials: Credentials) -> DeliveryTarget {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Signs every body with `signer`.
+    pub fn signer(mut self, signer: Signer) -> DeliveryTarget {
+        self.signer = Some(signer);
+        self
+    }
+
+    /// POSTs one body, as FusionAuth does.
+    pub async fn send(&self, body: impl Into<Bytes>) -> Result<Answer, Error> {
+        let body = body.into();
+        let mut request = self
+            .http
+            .post(self.url.clone())
+            .header(CONTENT_TYPE, "application/json");
+        for (name, value) in self.credentials.webhook_headers() {
+            request = request.header(name, value);
+        }
+        if let Some((user, password)) = &self.credentials.basic_auth {
+            let encoded =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            request = request.header(AUTHORIZATION, format!("Basic {encoded}"));
+        }
+        if let Some(signer) = &self.signer {
+            let token = signer
+                .sign(&body)
+                .map_err(|error| Error::Connection(error.to_string()))?;
+            request = request.header(fusionauth_webhooks::SIGNATURE_HEADER, token);
+        }
+        let response = request
+            .body(body)
+            .send()
+            .await
+            .map_err(|error| Error::from_reqwest(&error))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| Error::from_reqwest(&error))?;
+        Ok(Answer { status, body })
+    }
+}
+
+impl fmt::Debug for DeliveryTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeliveryTarget")
+            .field("url", &self.url.as_str())
+            .field("credentials", &self.credentials)
+            .field("signer", &self.signer)
+            .finish()
+    }
+}
+
+/// What happened to one replayed event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivered {
+    /// The event log's `sequence`.
+    pub sequence: Option<i64>,
+    /// The event's `id`.
+    pub event_id: Option<Uuid>,
+    /// The event's type.
+    pub event_type: Option<String>,
+    /// The receiver's status, when it answered.
+    pub status: Option<u16>,
+    /// Why there was no answer, or why the event could not be sent.
+    pub error: Option<String>,
+}
+
+impl Delivered {
+    /// Whether the receiver acknowledged it (2xx).
+    pub fn acknowledged(&self) -> bool {
+        self.status
+            .is_some_and(|status| (200..300).contains(&status))
+    }
+}
+
+/// The outcome of a replay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ReplaySummary {
+    /// Events sent.
+    pub sent: usize,
+    /// Answered 2xx.
+    pub acknowledged: usize,
+    /// Answered another status: how many per status.
+    pub refused: BTreeMap<u16, usize>,
+    /// Sent but not answered (timeout, connection).
+    pub unanswered: usize,
+    /// Logs without an event body (not sent).
+    pub skipped: usize,
+    /// Every event, in the order sent.
+    pub deliveries: Vec<Delivered>,
+}
+
+impl ReplaySummary {
+    /// Whether every sent event was acknowledged and none was skipped.
+    pub fn all_acknowledged(&self) -> bool {
+        self.acknowledged == self.sent && self.skipped == 0
+    }
+}
+
+impl fmt::Display for ReplaySummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sent {}, acknowledged {}", self.sent, self.acknowledged)?;
+        for (status, count) in &self.refused {
+            write!(f, ", refused with {status}: {count}")?;
+        }
+        if self.unanswered > 0 {
+            write!(f, ", unanswered {}", self.unanswered)?;
+        }
+        if self.skipped > 0 {
+            write!(f, ", skipped (no event in the log) {}", self.skipped)?;
+        }
+        Ok(())
+    }
+}
+
+/// The logs in the order FusionAuth logged them: by `sequence`, then `insertInstant`.
+pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
+    let mut ordered: Vec<&WebhookEventLog> = logs.iter().collect();
+    ordered.sort_by_key(|log| (log.sequence, log.insert_instant));
+    ordered
+}
+
+/// Re-delivers logged events to `target`, one at a time in logged order,
+/// each body `{"event": <the logged event>}` as FusionAuth sent it.
+/// `progress` is called after each event. Receivers that deduplicate on
+/// `event.id` make running it twice harmless.
+pub async fn replay(
+    logs: &[WebhookEventLog],
+    target: &DeliveryTarget,
+    mut progress: impl FnMut(&Delivered),
+) -> ReplaySummary {
+    let mut summary = ReplaySummary::default();
+    for log in in_order(logs) {
+        let mut delivered = Delivered {
+            sequence: log.sequence,
+            event_id: log.event_id(),
+            event_type: log.event_type.as_ref().map(|key| key.as_str().to_owned()),
+            status: None,
+            error: None,
+        };
+        match log.body() {
+            None => {
+                summary.skipped += 1;
+                delivered.error = Some("the log holds no event".to_owned());
+            }
+            Some(body) => {
+                summary.sent += 1;
+                match target.send(body).await {
+                    Ok(answer) => {
+                        delivered.status = Some(answer.status);
+                        if delivered.acknowledged() {
+                            summary.acknowledged += 1;
+                        } else {
+                            *summary.refused.entry(answer.status).or_default() += 1;
+                        }
+                    }
+                    Err(error) => {
+                        summary.unanswered += 1;
+                        delivered.error = Some(error.to_string());
+                    }
+                }
+            }
+        }
+        progress(&delivered);
+        summary.deliveries.push(delivered);
+    }
+    summary
+}
+
+/// The outcome of [`replay_into_router`], one entry per log in order.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct RouterReplay {
+    /// Each log's event id and outcome (`Err` when the logged event is not a valid event).
+    pub outcomes: Vec<(
+        Option<Uuid>,
+        Result<RunOutcome, fusionauth_webhooks::ParseError>,
+    )>,
+}
+
+impl RouterReplay {
+    /// How many needed no further delivery ([`RunOutcome::is_success`]).
+    pub fn succeeded(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|(_, outcome)| outcome.as_ref().is_ok_and(RunOutcome::is_success))
+            .count()
+    }
+}
+
+/// Runs logged events through `router` in logged order, without HTTP (with
+/// [`Router::run`]): for a worker that recovers missed events itself.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use fusionauth_webhooks::{EventType, Router};
+/// use fusionauth_webhooks_client::{WebhookEventLog, replay_into_router};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), serde_json::Error> {
+/// let runs = Arc::new(AtomicUsize::new(0));
+/// let counter = runs.clone();
+/// let router = Router::new().on_event(EventType::UserDelete, move |_event| {
+///     let counter = counter.clone();
+///     async move { counter.fetch_add(1, Ordering::SeqCst); Ok(()) }
+/// });
+/// let log: WebhookEventLog = serde_json::from_str(
+///     r#"{"sequence":1,"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}"#)?;
+/// let replayed = replay_into_router(&router, &[log]).await;
+/// assert_eq!(replayed.succeeded(), 1);
+/// assert_eq!(runs.load(Ordering::SeqCst), 1);
+/// # Ok(())
+/// # }
+/// ```
+pub async fn replay_into_router(router: &Router, logs: &[WebhookEventLog]) -> RouterReplay {
+    let mut replay = RouterReplay::default();
+    for log in in_order(logs) {
+        let Some(body) = log.body() else {
+            continue;
+        };
+        let outcome = match Event::parse(Bytes::from(body)) {
+            Ok(event) => Ok(router.run(&event).await),
+            Err(error) => Err(error),
+        };
+        replay.outcomes.push((log.event_id(), outcome));
+    }
+    replay
+}

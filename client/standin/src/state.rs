@@ -1,0 +1,57 @@
+//! What the stand-in holds.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The stand-in's objects, as FusionAuth's JSON.
+#[derive(Debug)]
+pub struct State {
+    /// Webhooks by id.
+    pub webhooks: BTreeMap<Uuid, Value>,
+    /// Webhook event logs, each with its `attempts`.
+    pub event_logs: Vec<Value>,
+    /// Key Master keys by id (with `secret` for HMAC keys).
+    pub keys: BTreeMap<Uuid, Value>,
+    /// Tenants by id.
+    pub tenants: BTreeMap<Uuid, Value>,
+    /// What `/.well-known/jwks.json` serves.
+    pub jwks: Value,
+    /// Every request seen, as `"METHOD /path"`.
+    pub requests: Vec<String>,
+    /// The `X-FusionAuth-TenantId` header of each request (`None` when absent).
+    pub tenant_headers: Vec<Option<String>>,
+    /// When set, every `/api/` call answers this status.
+    pub fail_with: Option<u16>,
+    /// How long every answer waits.
+    pub delay: Duration,
+    /// The clock for `insertInstant` and `lastUpdateInstant` (epoch ms), advanced on each write.
+    pub now: i64,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            webhooks: BTreeMap::new(),
+            event_logs: Vec::new(),
+            keys: BTreeMap::new(),
+            tenants: BTreeMap::new(),
+            jwks: json!({ "keys": [] }),
+            requests: Vec::new(),
+            tenant_headers: Vec::new(),
+            fail_with: None,
+            delay: Duration::ZERO,
+            now: 1_750_000_000_000,
+        }
+    }
+}
+
+impl State {
+    /// The next instant of the stand-in's clock.
+    pub fn tick(&mut self) -> i64 {
+        self.now += 1000;
+        self.now
+    }
+}
