@@ -11,6 +11,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use actix_web::{App, HttpServer, web};
 use fusionauth_webhooks::Router;
 
@@ -28,6 +30,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     webhook.clone(),
                 ))
         })
+        // Slow and numerous clients (see SECURITY.md): the request head must
+        // arrive within 5 s, a closing client gets 2 s, at most 1,024
+        // connections per worker, and shutdown waits 30 s at most. The body
+        // read timeout is the webhook's own (`FUSIONAUTH_WEBHOOK_BODY_TIMEOUT`).
+        .client_request_timeout(Duration::from_secs(5))
+        .client_disconnect_timeout(Duration::from_secs(2))
+        .max_connections(1024)
+        .shutdown_timeout(30)
         .bind(addr)?;
         let bound = server.addrs().first().copied().unwrap_or(addr);
         support::print_banner(bound, generated_key.as_deref());

@@ -6,11 +6,12 @@ mod common;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use fusionauth_webhooks::Webhook;
 use fusionauth_webhooks::testing::conformance::{Conformance, Framing, Transport as _};
-use fusionauth_webhooks_hyper::WebhookService;
+use fusionauth_webhooks_hyper::{Server, WebhookService};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -98,6 +99,121 @@ async fn serve_with_shutdown_returns_once_connections_close() {
         tokio::net::TcpStream::connect(address).await.is_err(),
         "the listener is closed"
     );
+}
+
+/// Half a request head: the line and one header, never the blank line.
+const HALF_A_HEAD: &[u8] = b"POST /hooks/fusionauth HTTP/1.1\r\nhost: localhost\r\n";
+
+/// `Server` with `server`'s settings on an ephemeral port, until `stop`.
+async fn start_server(
+    server: Server,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let (listener, address) = bind().await;
+    let service = WebhookService::new(Conformance::new().webhook()).at(common::WEBHOOK_PATH);
+    let task =
+        tokio::spawn(async move { server.serve_with_shutdown(listener, service, stop).await });
+    (address, task)
+}
+
+#[tokio::test]
+async fn half_a_request_head_is_disconnected_at_the_header_read_timeout() {
+    let timeout = Duration::from_millis(300);
+    let (address, _server) = start_server(
+        Server::new().header_read_timeout(timeout),
+        std::future::pending(),
+    )
+    .await;
+    let started = Instant::now();
+    let mut stalled = common::stall_after(address, HALF_A_HEAD).await;
+    let (_, closed) = common::read_until_closed(&mut stalled, Duration::from_secs(10)).await;
+    let elapsed = started.elapsed();
+    assert!(closed, "half a head still open after 10 s");
+    assert!(elapsed >= timeout, "closed before the timeout: {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "closed only after {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_connection_is_disconnected_at_the_header_read_timeout() {
+    let timeout = Duration::from_millis(300);
+    let (address, _server) = start_server(
+        Server::new().header_read_timeout(timeout),
+        std::future::pending(),
+    )
+    .await;
+    let mut idle = common::stall_after(address, b"").await;
+    let (_, closed) = common::read_until_closed(&mut idle, Duration::from_secs(3)).await;
+    assert!(
+        closed,
+        "a connection that sends nothing is still open after 3 s"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_returns_at_its_deadline_with_a_stalled_connection_open() {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let deadline = Duration::from_millis(500);
+    let server = Server::new()
+        // Long enough that only the shutdown deadline can end the wait.
+        .header_read_timeout(Duration::from_secs(60))
+        .shutdown_timeout(deadline);
+    let (address, server) = start_server(server, async {
+        let _ = stopped.await;
+    })
+    .await;
+    let mut stalled = common::stall_after(address, HALF_A_HEAD).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = Instant::now();
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("serve_with_shutdown returned with a stalled connection open")
+        .expect("no panic");
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= deadline,
+        "returned before the deadline: {elapsed:?}"
+    );
+    assert!(
+        elapsed < deadline + Duration::from_secs(2),
+        "returned after {elapsed:?}"
+    );
+    let (_, closed) = common::read_until_closed(&mut stalled, Duration::from_secs(2)).await;
+    assert!(closed, "the stalled connection was left open");
+}
+
+#[tokio::test]
+async fn the_connection_cap_holds_until_a_connection_closes() {
+    let server = Server::new()
+        .header_read_timeout(Duration::from_secs(60))
+        .max_connections(2);
+    let (address, _server) = start_server(server, std::future::pending()).await;
+    let first = common::stall_after(address, HALF_A_HEAD).await;
+    let _second = common::stall_after(address, HALF_A_HEAD).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let client = common::Client::new(address, common::WEBHOOK_PATH);
+    let third = tokio::spawn(async move {
+        client
+            .send(common::event(300), Framing::ContentLength)
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !third.is_finished(),
+        "a third connection was served over the cap of 2"
+    );
+
+    drop(first);
+    let answered = tokio::time::timeout(Duration::from_secs(5), third)
+        .await
+        .expect("served once a slot freed")
+        .expect("the task ran")
+        .map(|response| response.status);
+    assert_eq!(answered, Ok(StatusCode::OK));
 }
 
 // hyper has no router: the app's own `service_fn` answers 405.

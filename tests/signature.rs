@@ -1033,3 +1033,21 @@ fn config_error_messages_never_contain_the_secret() {
     assert!(!error.to_string().contains("very-secret-value"));
     assert!(!format!("{error:?}").contains("very-secret-value"));
 }
+
+#[test]
+fn only_kids_keeps_the_webhook_key_among_all_the_instances_keys() {
+    let webhook_key = TestSigner::new(Algorithm::RS256);
+    let token_key = TestSigner::second_key(Algorithm::RS256);
+    let verifier = SignatureVerifier::builder()
+        .public_key_pem(webhook_key.kid(), webhook_key.public_key_pem().unwrap())
+        .public_key_pem(token_key.kid(), token_key.public_key_pem().unwrap())
+        .only_kids([webhook_key.kid().unwrap()])
+        .build()
+        .unwrap();
+    let body = br#"{"event":{"type":"user.delete"}}"#;
+    assert_eq!(verifier.verify_token(&webhook_key.sign(body), body), Ok(()));
+    assert!(matches!(
+        verifier.verify_token(&token_key.sign(body), body),
+        Err(SignatureError::UnknownKid(_))
+    ));
+}

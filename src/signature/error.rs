@@ -140,6 +140,10 @@ pub enum SignatureConfigError {
         /// The I/O error's message.
         reason: String,
     },
+    /// [`only_kids`](super::SignatureVerifierBuilder::only_kids) names a key
+    /// id that none of the added keys has.
+    #[error("`only_kids` names kid `{0}`, which none of the keys has")]
+    AllowedKidMissing(String),
     /// Two keys have the same `kid`.
     #[error("two keys have kid `{0}`")]
     DuplicateKid(String),

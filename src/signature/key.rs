@@ -37,7 +37,9 @@ enum Material {
     P256(DecodingKey),
     P384(DecodingKey),
     P521(p521::ecdsa::VerifyingKey),
-    Ed25519(DecodingKey),
+    /// Checked not to be of small order, and verified strictly: a weak key
+    /// verifies a forged `R = identity, s = 0` signature for any message.
+    Ed25519(ed25519_dalek::VerifyingKey),
 }
 
 impl Key {
@@ -111,17 +113,21 @@ impl Key {
         match &self.material {
             Material::P521(key) => p521::ecdsa::Signature::from_slice(signature)
                 .is_ok_and(|signature| key.verify(message, &signature).is_ok()),
+            // Strict: also refuses a small-order `R` and a non-canonical `s`.
+            Material::Ed25519(key) => ed25519_dalek::Signature::from_slice(signature)
+                .is_ok_and(|signature| key.verify_strict(message, &signature).is_ok()),
             Material::Hmac(key)
             | Material::Rsa(key)
             | Material::P256(key)
-            | Material::P384(key)
-            | Material::Ed25519(key) => alg.to_jwt().is_some_and(|alg| {
-                // The RustCrypto provider is named, not the process default,
-                // so another crate's choice of jsonwebtoken backend never
-                // changes (or breaks) what happens here.
-                (DEFAULT_PROVIDER.verifier_factory)(&alg, key)
-                    .is_ok_and(|verifier| verifier.verify(message, signature).is_ok())
-            }),
+            | Material::P384(key) => {
+                alg.to_jwt().is_some_and(|alg| {
+                    // The RustCrypto provider is named, not the process default,
+                    // so another crate's choice of jsonwebtoken backend never
+                    // changes (or breaks) what happens here.
+                    (DEFAULT_PROVIDER.verifier_factory)(&alg, key)
+                        .is_ok_and(|verifier| verifier.verify(message, signature).is_ok())
+                })
+            }
         }
     }
 
@@ -252,19 +258,26 @@ fn ec_material(curve: Curve, point: &[u8]) -> Result<Material, String> {
     Ok(material)
 }
 
+/// An Ed25519 point, refused when it does not decode or is of small order
+/// (such a key verifies forged signatures; see [`Material::Ed25519`]).
 fn ed25519_material(point: &[u8]) -> Result<Material, String> {
-    if point.len() != 32 {
-        return Err(format!("Ed25519 key of {} bytes; expected 32", point.len()));
+    let point: &[u8; 32] = point
+        .try_into()
+        .map_err(|_| format!("Ed25519 key of {} bytes; expected 32", point.len()))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(point)
+        .map_err(|_| "not a valid Ed25519 key".to_owned())?;
+    if key.is_weak() {
+        return Err(
+            "Ed25519 key of small order (a weak key verifies forged signatures)".to_owned(),
+        );
     }
-    let material = Material::Ed25519(DecodingKey::from_ed_der(point));
-    check_with_provider(&material, Algorithm::Ed25519, "not a valid Ed25519 key")?;
-    Ok(material)
+    Ok(Material::Ed25519(key))
 }
 
 /// Has jsonwebtoken's backend parse the key now, so a bad key fails the
 /// build and not every request.
 fn check_with_provider(material: &Material, alg: Algorithm, reason: &str) -> Result<(), String> {
-    let (Material::P256(key) | Material::P384(key) | Material::Ed25519(key)) = material else {
+    let (Material::P256(key) | Material::P384(key)) = material else {
         return Ok(());
     };
     let Some(alg) = alg.to_jwt() else {

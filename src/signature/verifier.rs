@@ -361,6 +361,7 @@ impl<'a> Token<'a> {
 pub struct SignatureVerifierBuilder {
     keys: Vec<Key>,
     allow_keys_without_kid: bool,
+    only_kids: Option<Vec<String>>,
     error: Option<SignatureConfigError>,
 }
 
@@ -423,10 +424,59 @@ impl SignatureVerifierBuilder {
         self
     }
 
+    /// Keeps only the keys with these ids, whatever else was added: the way
+    /// to trust FusionAuth's whole `/.well-known/jwks.json` for the webhook's
+    /// signing key alone. That document lists every asymmetric key of the
+    /// instance, including those that sign access and ID tokens, and a
+    /// verifier should not accept a webhook signed by one of them.
+    ///
+    /// Keys without an id are dropped too. Naming an id that no added key has
+    /// is an error from [`build`](Self::build) (a typo would otherwise leave
+    /// the webhook unverifiable).
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{SignatureConfigError, SignatureVerifier};
+    ///
+    /// let verifier = SignatureVerifier::builder()
+    ///     .hmac(Some("webhook-key"), "a-long-hmac-secret")
+    ///     .hmac(Some("id-token-key"), "another-long-secret")
+    ///     .only_kids(["webhook-key"])
+    ///     .build()?;
+    /// assert!(format!("{verifier:?}").contains("webhook-key"));
+    /// assert!(!format!("{verifier:?}").contains("id-token-key"));
+    ///
+    /// let typo = SignatureVerifier::builder()
+    ///     .hmac(Some("webhook-key"), "a-long-hmac-secret")
+    ///     .only_kids(["webhok-key"])
+    ///     .build();
+    /// assert_eq!(typo.unwrap_err(), SignatureConfigError::AllowedKidMissing("webhok-key".into()));
+    /// # Ok::<(), SignatureConfigError>(())
+    /// ```
+    pub fn only_kids<I, S>(mut self, kids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only_kids
+            .get_or_insert_with(Vec::new)
+            .extend(kids.into_iter().map(Into::into));
+        self
+    }
+
     /// Builds the verifier, or says what is wrong with the configuration.
-    pub fn build(self) -> Result<SignatureVerifier, SignatureConfigError> {
+    pub fn build(mut self) -> Result<SignatureVerifier, SignatureConfigError> {
         if let Some(error) = self.error {
             return Err(error);
+        }
+        if let Some(allowed) = &self.only_kids {
+            if let Some(missing) = allowed
+                .iter()
+                .find(|kid| !self.keys.iter().any(|key| key.kid.as_ref() == Some(*kid)))
+            {
+                return Err(SignatureConfigError::AllowedKidMissing(missing.clone()));
+            }
+            self.keys
+                .retain(|key| key.kid.as_ref().is_some_and(|kid| allowed.contains(kid)));
         }
         if self.keys.is_empty() {
             return Err(SignatureConfigError::NoKeys);
@@ -477,6 +527,7 @@ impl fmt::Debug for SignatureVerifierBuilder {
         f.debug_struct("SignatureVerifierBuilder")
             .field("keys", &self.keys)
             .field("allow_keys_without_kid", &self.allow_keys_without_kid)
+            .field("only_kids", &self.only_kids)
             .field("error", &self.error)
             .finish()
     }

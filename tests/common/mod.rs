@@ -371,6 +371,75 @@ where
     );
 }
 
+/// Opens a connection and writes `bytes` (part of a request), keeping the
+/// connection open: a client that stalls there.
+pub async fn stall_after(address: SocketAddr, bytes: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(address).await.expect("connect");
+    stream
+        .write_all(bytes)
+        .await
+        .expect("send the partial request");
+    stream
+}
+
+/// Reads what the server sends until it closes the connection (or `limit`
+/// passes): the bytes, and whether it closed.
+pub async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> (Vec<u8>, bool) {
+    let mut received = Vec::new();
+    let closed = tokio::time::timeout(limit, async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    })
+    .await
+    .is_ok();
+    (received, closed)
+}
+
+/// A sender whose body stalls after its head passed the checks is answered
+/// 408 (or disconnected) once the webhook's body-read timeout passes, not
+/// held open.
+pub async fn stalled_bodies_time_out<F, Fut>(start: F)
+where
+    F: FnOnce(fusionauth_webhooks::Webhook) -> Fut,
+    Fut: std::future::Future<Output = SocketAddr>,
+{
+    use fusionauth_webhooks::{Router, Webhook};
+    const TIMEOUT: Duration = Duration::from_millis(400);
+    let webhook = Webhook::builder()
+        .api_key(API_KEY)
+        .body_read_timeout(TIMEOUT)
+        .router(Router::new())
+        .build()
+        .expect("a valid webhook");
+    let address = start(webhook).await;
+    let head = format!(
+        "POST {WEBHOOK_PATH} HTTP/1.1\r\nhost: {address}\r\nauthorization: {API_KEY}\r\n\
+         content-type: application/json\r\ncontent-length: 1000\r\n\r\n{{\"event\":"
+    );
+    let started = std::time::Instant::now();
+    let mut stream = stall_after(address, head.as_bytes()).await;
+    let (received, closed) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
+    let elapsed = started.elapsed();
+    let answer = String::from_utf8_lossy(&received);
+    assert!(
+        answer.starts_with("HTTP/1.1 408") || (received.is_empty() && closed),
+        "expected 408 or a closed connection, got {answer:?} (closed: {closed})"
+    );
+    assert!(
+        elapsed >= TIMEOUT,
+        "answered before the timeout: {elapsed:?}"
+    );
+    assert!(
+        elapsed < TIMEOUT + Duration::from_secs(3),
+        "answered {elapsed:?} after the stall, timeout {TIMEOUT:?}"
+    );
+}
+
 /// The tests every adapter runs alike. `start(Webhook) -> SocketAddr` serves
 /// the webhook at [`WEBHOOK_PATH`]; `app` does too, beside `GET /health`;
 /// `post_health` is what the framework answers to `POST /health`.
@@ -403,6 +472,11 @@ macro_rules! adapter_tests {
         #[tokio::test]
         async fn handlers_outlive_a_sender_that_hangs_up() {
             crate::common::handlers_outlive_a_sender_that_hangs_up($start).await;
+        }
+
+        #[tokio::test]
+        async fn a_stalled_body_is_answered_408_at_the_body_read_timeout() {
+            crate::common::stalled_bodies_time_out($start).await;
         }
 
         #[tokio::test]

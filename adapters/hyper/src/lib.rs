@@ -3,10 +3,8 @@
 
 use std::convert::Infallible;
 use std::error::Error as StdError;
-use std::future::{Future, pending};
-use std::pin::pin;
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use fusionauth_webhooks::Webhook;
@@ -14,10 +12,13 @@ use fusionauth_webhooks::service::ResponseFuture;
 use http::{Request, Response, StatusCode};
 use http_body::Body;
 use http_body_util::Full;
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+
+mod server;
+
+pub use server::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_TIMEOUT, Server,
+};
 
 /// A hyper `Service` that answers with a [webhook](fusionauth_webhooks::Webhook), at every path or at
 /// one path only (see [`at`](WebhookService::at)).
@@ -83,19 +84,19 @@ where
 }
 
 /// Serves `service` over HTTP/1.1 on every connection `listener` accepts,
-/// until the returned future is dropped.
+/// with the default [`Server`] settings, until the returned future is dropped.
 ///
 /// Each connection runs in its own task. Dropping the future (or aborting
-/// the task that runs it) stops accepting at once; open connections finish
-/// the request in flight and then close. To wait for them, use
-/// [`serve_with_shutdown`].
+/// the task that runs it) stops accepting and closes every open connection.
+/// To let them finish, use [`serve_with_shutdown`].
 pub async fn serve(listener: TcpListener, service: impl Into<WebhookService>) {
-    serve_with_shutdown(listener, service, pending()).await;
+    Server::new().serve(listener, service).await;
 }
 
 /// Like [`serve`], until `signal` completes; then stops accepting, lets every
-/// open connection finish its request in flight, and returns when all have
-/// closed.
+/// open connection finish its request in flight for up to
+/// [`DEFAULT_SHUTDOWN_TIMEOUT`], closes those still open, and returns. See
+/// [`Server`] to change the limits.
 ///
 /// A failed `accept` (out of file descriptors, say) is logged and retried
 /// after a short pause; it does not stop the server.
@@ -104,31 +105,7 @@ pub async fn serve_with_shutdown(
     service: impl Into<WebhookService>,
     signal: impl Future<Output = ()>,
 ) {
-    let service = service.into();
-    let graceful = GracefulShutdown::new();
-    let mut signal = pin!(signal);
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            () = &mut signal => break,
-        };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
-            Err(error) => {
-                tracing::warn!(%error, "accepting a connection failed");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-        };
-        let connection =
-            http1::Builder::new().serve_connection(TokioIo::new(stream), service.clone());
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "a webhook connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    graceful.shutdown().await;
+    Server::new()
+        .serve_with_shutdown(listener, service, signal)
+        .await;
 }
