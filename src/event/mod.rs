@@ -95,6 +95,26 @@ pub trait EventPayload: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// Cloning is cheap (the event is shared), so several handlers can each own
 /// it. Use [`payload`](Event::payload_as) for the typed fields, or
 /// [`raw`](Event::raw) to forward the exact bytes FusionAuth sent.
+///
+/// ```
+/// use fusionauth_webhooks::{Event, EventType, Payload};
+///
+/// let event = Event::parse(r#"{"event":{
+///     "type": "user.delete",
+///     "id": "e502168a-b469-45d9-a079-fd45f83e0406",
+///     "tenantId": "3c219e58-ed0e-4b18-ad48-f4f92793ae32",
+///     "user": {"email": "jane@example.com"}
+/// }}"#.into())?;
+/// // The envelope, read before routing.
+/// assert_eq!(event.event_type(), Some(EventType::UserDelete));
+/// assert!(event.is_transactional());
+/// // The typed payload, built only when asked for.
+/// let Payload::UserDelete(deleted) = event.payload()? else { unreachable!() };
+/// assert_eq!(deleted.user.and_then(|user| user.email).as_deref(), Some("jane@example.com"));
+/// // The exact bytes, to forward or archive.
+/// assert!(event.raw().starts_with(b"{\"event\""));
+/// # Ok::<(), fusionauth_webhooks::ParseError>(())
+/// ```
 #[derive(Clone)]
 pub struct Event {
     inner: Arc<Inner>,
