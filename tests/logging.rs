@@ -37,17 +37,22 @@ impl Captured {
     }
 }
 
-const SECRET: &str = "s3cr3t-api-key-never-logged";
-const PERSONAL: &str = "ada.okafor@example.com";
-
-#[tokio::test(flavor = "current_thread")]
-async fn log_lines_explain_refusals_without_secrets_or_bodies() {
+/// Captures this thread's log output until the guard is dropped.
+fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(captured.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+const SECRET: &str = "s3cr3t-api-key-never-logged";
+const PERSONAL: &str = "ada.okafor@example.com";
+
+#[tokio::test(flavor = "current_thread")]
+async fn log_lines_explain_refusals_without_secrets_or_bodies() {
+    let (captured, _guard) = capture();
 
     let webhook = Webhook::builder()
         .api_key(SECRET)
@@ -98,12 +103,7 @@ async fn log_lines_explain_refusals_without_secrets_or_bodies() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_huge_event_type_is_cut_short_in_the_log() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture();
 
     let webhook = Webhook::builder()
         .api_key(SECRET)
@@ -127,12 +127,7 @@ async fn a_huge_event_type_is_cut_short_in_the_log() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_415_says_which_content_type_came_and_which_was_expected() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture();
 
     let webhook = Webhook::builder()
         .api_key(SECRET)
