@@ -135,28 +135,38 @@ async fn a_stalled_body_of_an_authenticated_sender_is_answered_408_and_dropped()
     assert_eq!(Arc::strong_count(&tripwire.polls), 1);
 }
 
-#[tokio::test]
-async fn a_slow_handler_is_cut_at_the_deadline_with_503() {
+/// A webhook whose `user.delete` handler sleeps for `takes`, then sets the flag.
+fn slow_handler(takes: Duration) -> (fusionauth_webhooks::WebhookBuilder, Arc<AtomicBool>) {
     let finished = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&finished);
-    let webhook = Webhook::builder()
+    let router = Router::new().on_event(EventType::UserDelete, move |_: Event| {
+        let flag = Arc::clone(&flag);
+        async move {
+            tokio::time::sleep(takes).await;
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        }
+    });
+    let builder = Webhook::builder()
         .api_key("a-long-random-key")
+        .router(router);
+    (builder, finished)
+}
+
+fn delete_request() -> Request<Bytes> {
+    TestRequest::body(r#"{"event":{"type":"user.delete"}}"#)
+        .api_key("a-long-random-key")
+        .build()
+}
+
+#[tokio::test]
+async fn a_slow_handler_is_cut_at_the_deadline_with_503() {
+    let (builder, finished) = slow_handler(Duration::from_secs(2));
+    let webhook = builder
         .handler_timeout(Duration::from_millis(100))
-        .router(
-            Router::new().on_event(EventType::UserDelete, move |_: Event| {
-                let flag = Arc::clone(&flag);
-                async move {
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                    flag.store(true, Ordering::SeqCst);
-                    Ok(())
-                }
-            }),
-        )
         .build()
         .unwrap();
-    let request = TestRequest::body(r#"{"event":{"type":"user.delete"}}"#)
-        .api_key("a-long-random-key")
-        .build();
+    let request = delete_request();
     let started = Instant::now();
     assert_eq!(
         webhook.handle(request).await.status(),
@@ -169,25 +179,9 @@ async fn a_slow_handler_is_cut_at_the_deadline_with_503() {
 
 #[tokio::test]
 async fn a_handler_runs_to_completion_when_the_request_is_dropped() {
-    let finished = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&finished);
-    let webhook = Webhook::builder()
-        .api_key("a-long-random-key")
-        .router(
-            Router::new().on_event(EventType::UserDelete, move |_: Event| {
-                let flag = Arc::clone(&flag);
-                async move {
-                    tokio::time::sleep(Duration::from_millis(300)).await;
-                    flag.store(true, Ordering::SeqCst);
-                    Ok(())
-                }
-            }),
-        )
-        .build()
-        .unwrap();
-    let request = TestRequest::body(r#"{"event":{"type":"user.delete"}}"#)
-        .api_key("a-long-random-key")
-        .build();
+    let (builder, finished) = slow_handler(Duration::from_millis(300));
+    let webhook = builder.build().unwrap();
+    let request = delete_request();
     // The sender gives up after 50 ms, as FusionAuth does at its readTimeout.
     let gave_up = tokio::time::timeout(Duration::from_millis(50), webhook.handle(request)).await;
     assert!(gave_up.is_err());

@@ -190,6 +190,16 @@ impl fmt::Display for ReplaySummary {
 }
 
 /// The logs in the order FusionAuth logged them: by `sequence`, then `insertInstant`.
+///
+/// ```
+/// use fusionauth_webhooks_client::{WebhookEventLog, in_order};
+///
+/// let logs: Vec<WebhookEventLog> =
+///     serde_json::from_str(r#"[{"sequence":7},{"sequence":3},{"sequence":5}]"#)?;
+/// let sequences: Vec<_> = in_order(&logs).iter().map(|log| log.sequence).collect();
+/// assert_eq!(sequences, [Some(3), Some(5), Some(7)]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
     let mut ordered: Vec<&WebhookEventLog> = logs.iter().collect();
     ordered.sort_by_key(|log| (log.sequence, log.insert_instant));
@@ -200,6 +210,36 @@ pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
 /// each body `{"event": <the logged event>}` as FusionAuth sent it.
 /// `progress` is called after each event. Receivers that deduplicate on
 /// `event.id` make running it twice harmless.
+///
+/// ```
+/// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
+/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget, WebhookEventLog, replay};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A receiver on a real socket, requiring an API key.
+/// let webhook = Webhook::builder()
+///     .api_key("a-long-random-key")
+///     .router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) }))
+///     .build()?;
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// let url = format!("http://{}/", listener.local_addr()?);
+/// tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook));
+///
+/// // Two events from FusionAuth's webhook event log, logged out of order.
+/// let logs: Vec<WebhookEventLog> = serde_json::from_str(r#"[
+///     {"sequence":2,"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}},
+///     {"sequence":1,"event":{"type":"user.delete","id":"0f9a3c11-2b4d-4e6f-8a1b-3c5d7e9f0a2b"}}
+/// ]"#)?;
+/// let mut credentials = Credentials::default();
+/// credentials.api_key = Some("a-long-random-key".into());
+/// let target = DeliveryTarget::new(&url)?.credentials(credentials);
+/// let mut order = Vec::new();
+/// let summary = replay(&logs, &target, |delivered| order.push(delivered.sequence)).await;
+/// assert_eq!((summary.sent, summary.acknowledged), (2, 2));
+/// assert_eq!(order, [Some(1), Some(2)]);
+/// # Ok(())
+/// # }
+/// ```
 pub async fn replay(
     logs: &[WebhookEventLog],
     target: &DeliveryTarget,
