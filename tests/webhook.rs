@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use fusionauth_webhooks::payload::{UserDelete, UserUpdate};
 use fusionauth_webhooks::testing::{TestClient, TestRequest, TestResponse};
 use fusionauth_webhooks::{ConfigError, Event, EventType, HandlerError, Router, Webhook};
 use http::StatusCode;
@@ -58,6 +59,68 @@ async fn on_any_runs_for_every_event_beside_the_typed_handlers() {
     );
     assert_eq!(any.load(Ordering::SeqCst), 2);
     assert_eq!(deletes.load(Ordering::SeqCst), 1);
+}
+
+/// FusionAuth writes keys in alphabetical order, so `original` comes before
+/// `type` and `user` after it; `json!` does the same.
+#[tokio::test]
+async fn typed_handlers_get_the_fields_before_and_after_type() {
+    let (sender, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let second = sender.clone();
+    let webhook = webhook(
+        Router::new()
+            .on(move |update: UserUpdate| {
+                sender.send(update).unwrap();
+                std::future::ready(Ok(()))
+            })
+            .on(move |update: UserUpdate| {
+                second.send(update).unwrap();
+                std::future::ready(Ok(()))
+            }),
+    );
+    let event = json!({
+        "aBeforeType": 1,
+        "original": {"email": "old@example.com"},
+        "tenantId": "3c219e58-ed0e-4b18-ad48-f4f92793ae32",
+        "type": "user.update",
+        "user": {"email": "new@example.com"},
+        "zAfterType": 2,
+    });
+    assert_eq!(send(&webhook, event).await.status, StatusCode::OK);
+    for _ in 0..2 {
+        let update = received.recv().await.unwrap();
+        let email = |user: Option<fusionauth_webhooks::domain::User>| user.unwrap().email.unwrap();
+        assert_eq!(email(update.original), "old@example.com");
+        assert_eq!(email(update.user), "new@example.com");
+        assert_eq!(
+            update.envelope.tenant_id.unwrap().to_string(),
+            "3c219e58-ed0e-4b18-ad48-f4f92793ae32"
+        );
+        assert_eq!(update.extra["aBeforeType"], 1);
+        assert_eq!(update.extra["zAfterType"], 2);
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_payload_after_type_is_refused_before_any_handler_runs() {
+    let (count, handler) = counter();
+    let webhook = webhook(
+        Router::new()
+            .on_event(EventType::UserDelete, handler)
+            .on(|_: UserDelete| std::future::ready(Ok(()))),
+    );
+    let response = send(
+        &webhook,
+        json!({"type": "user.delete", "user": {"email": 42}}),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    let body = String::from_utf8_lossy(&response.body);
+    assert!(
+        body.contains("`event.user.email` has the wrong type"),
+        "{body}"
+    );
+    assert_eq!(count.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! deduplication, retries with backoff and a dead letter.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, pending};
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +12,7 @@ use futures_util::future::{Either, join_all, select};
 use super::LOG_TARGET;
 use super::dedup::{Deduplicated, Deduplicator};
 use super::queue::{Message, Queue, QueueError};
+use crate::event::AnyPayload;
 use crate::{Event, Router, RunOutcome};
 
 /// The default number of attempts before an event goes to the dead letters.
@@ -27,8 +28,9 @@ const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
 /// Consumes a [`Queue`] and runs a [`Router`]'s handlers on each event: the
 /// other half of [`Router::enqueue`].
 ///
-/// For each message: parse it ([`Event::parse`]), then run the router
-/// ([`Router::run_until`], with the [handler deadline](Worker::handler_timeout)),
+/// For each message: parse it (as [`Event::parse`] does, reading a typed
+/// handler's payload in the same pass), then run the router (as
+/// [`Router::run_until`] does, with the [handler deadline](Worker::handler_timeout)),
 /// deduplicated on the event id when a store is set (the same store as the
 /// webhook's, so an event is handled once however often it was queued).
 ///
@@ -177,8 +179,8 @@ impl Worker {
     }
 
     async fn process(&self, message: Message) {
-        let settled = match Event::parse(message.payload.clone()) {
-            Ok(event) => self.deliver(&message, &event).await,
+        let settled = match self.router.parse(message.payload.clone()) {
+            Ok((event, payload)) => self.deliver(&message, &event, payload).await,
             Err(error) => {
                 self.dead_letter(&message, &format!("invalid body: {error}"))
                     .await
@@ -193,12 +195,17 @@ impl Worker {
         }
     }
 
-    async fn deliver(&self, message: &Message, event: &Event) -> Result<Settled, QueueError> {
+    async fn deliver(
+        &self,
+        message: &Message,
+        event: &Event,
+        payload: Option<AnyPayload>,
+    ) -> Result<Settled, QueueError> {
         let last = message.attempt >= self.max_attempts;
         // The dead letter is written before the claim is completed, so that a
         // crash in between leaves the event to be run again, never lost.
         let work = || async {
-            let outcome = self.run_router(event).await;
+            let outcome = self.run_router(event, payload).await;
             let give_up = last || matches!(outcome, RunOutcome::InvalidPayload(_));
             if !outcome.is_success() && give_up {
                 let settled = self.dead_letter(message, &failure(&outcome)).await;
@@ -234,14 +241,13 @@ impl Worker {
         }
     }
 
-    async fn run_router(&self, event: &Event) -> RunOutcome {
+    async fn run_router(&self, event: &Event, payload: Option<AnyPayload>) -> RunOutcome {
         match self.handler_timeout {
             Some(timeout) => {
-                self.router
-                    .run_until(event, tokio::time::sleep(timeout))
-                    .await
+                let deadline = tokio::time::sleep(timeout);
+                self.router.run_read(event, payload, deadline).await
             }
-            None => self.router.run(event).await,
+            None => self.router.run_read(event, payload, pending()).await,
         }
     }
 

@@ -54,6 +54,7 @@ mod instant;
 mod open;
 mod parse_error;
 pub mod payload;
+mod routing;
 
 use std::fmt;
 use std::sync::Arc;
@@ -68,8 +69,10 @@ pub(crate) use event_type::for_each_event_type;
 pub use event_type::{EventType, UnknownEventType};
 pub use instant::Instant;
 pub use parse_error::{ParseError, ParseErrorKind};
-pub(crate) use parse_error::{check_utf8, from_slice};
+pub(crate) use parse_error::{from_json, utf8_text};
 pub use payload::{Payload, UnknownEvent};
+use routing::Routing;
+pub(crate) use routing::{AnyPayload, parse_with_payload};
 
 /// The wire shape of a webhook body: `{"event": <event>}`.
 ///
@@ -122,31 +125,7 @@ pub struct Event {
 
 struct Inner {
     raw: Bytes,
-    envelope: LazyEnvelope,
-    event_type: Option<EventType>,
-    application_ids: Vec<Uuid>,
-}
-
-/// The part of the envelope read before routing: cheap fields only.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LazyEnvelope {
-    #[serde(default)]
-    id: Option<Uuid>,
-    #[serde(default)]
-    create_instant: Option<Instant>,
-    #[serde(rename = "type")]
-    event_type: String,
-    #[serde(default)]
-    tenant_id: Option<Uuid>,
-    #[serde(default)]
-    linked_object_id: Option<Uuid>,
-    // Read for the application filter: login, registration and JWT events
-    // name one application, `jwt.public-key.update` and `user.action` several.
-    #[serde(default)]
-    application_id: Option<Uuid>,
-    #[serde(default)]
-    application_ids: Option<Vec<Uuid>>,
+    routing: Routing,
 }
 
 impl Event {
@@ -156,64 +135,58 @@ impl Event {
     /// well-typed envelope fields; the payload's own fields are checked only
     /// when a handler asks for them.
     pub fn parse(raw: Bytes) -> Result<Event, ParseError> {
-        check_utf8(&raw)?;
-        let EventRequest {
-            event: mut envelope,
-        } = from_slice::<EventRequest<LazyEnvelope>>(&raw)?;
-        let event_type = EventType::from_wire(&envelope.event_type);
-        let mut application_ids = envelope.application_ids.take().unwrap_or_default();
-        application_ids.extend(envelope.application_id);
-        Ok(Event {
-            inner: Arc::new(Inner {
-                raw,
-                envelope,
-                event_type,
-                application_ids,
-            }),
-        })
+        let EventRequest { event: routing } = from_json::<EventRequest<Routing>>(&raw)?;
+        Ok(Event::new(raw, routing))
+    }
+
+    fn new(raw: Bytes, routing: Routing) -> Event {
+        Event {
+            inner: Arc::new(Inner { raw, routing }),
+        }
     }
 
     /// The event's type, or `None` for a type this version does not know (its
     /// name is still in [`type_name`](Event::type_name)).
     pub fn event_type(&self) -> Option<EventType> {
-        self.inner.event_type
+        self.inner.routing.event_type
     }
 
     /// The `type` string exactly as sent.
     pub fn type_name(&self) -> &str {
-        &self.inner.envelope.event_type
+        &self.inner.routing.type_name
     }
 
     /// The event's id, which identifies a redelivered duplicate.
     pub fn id(&self) -> Option<Uuid> {
-        self.inner.envelope.id
+        self.inner.routing.id
     }
 
     /// When FusionAuth generated the event.
     pub fn create_instant(&self) -> Option<Instant> {
-        self.inner.envelope.create_instant
+        self.inner.routing.create_instant
     }
 
     /// The tenant; `None` for system events (audit log, event log, kickstart).
     pub fn tenant_id(&self) -> Option<Uuid> {
-        self.inner.envelope.tenant_id
+        self.inner.routing.tenant_id
     }
 
     /// The id of the user, group or entity the event is about (FusionAuth 1.53+).
     pub fn linked_object_id(&self) -> Option<Uuid> {
-        self.inner.envelope.linked_object_id
+        self.inner.routing.linked_object_id
     }
 
     /// The applications the event names in `applicationId` or
     /// `applicationIds`; empty for events that concern no single application.
     pub fn application_ids(&self) -> &[Uuid] {
-        &self.inner.application_ids
+        &self.inner.routing.application_ids
     }
 
     /// Whether FusionAuth may wait for this event's answer before committing
     /// (false for unknown types).
     pub fn is_transactional(&self) -> bool {
         self.inner
+            .routing
             .event_type
             .is_some_and(EventType::is_transactional)
     }
@@ -225,7 +198,7 @@ impl Event {
 
     /// The body as an untyped JSON value: the whole `{"event": {...}}`.
     pub fn json(&self) -> Result<serde_json::Value, ParseError> {
-        from_slice(&self.inner.raw)
+        from_json(&self.inner.raw)
     }
 
     /// The typed payload: the `event` object read once, straight into the
@@ -235,7 +208,7 @@ impl Event {
     /// Unknown fields and unknown enumeration values are kept, never an error;
     /// a known field of the wrong JSON type is one.
     pub fn payload(&self) -> Result<Payload, ParseError> {
-        Payload::parse(self.inner.event_type, &self.inner.raw)
+        Payload::parse(self.inner.routing.event_type, &self.inner.raw)
     }
 
     /// The `event` object as payload type `P`, whatever the event's type.
@@ -243,7 +216,7 @@ impl Event {
     /// Routing a typed handler (see [`Router::on`](crate::Router::on)) checks
     /// the type for you; call this directly for shapes shared by several types.
     pub fn payload_as<P: DeserializeOwned>(&self) -> Result<P, ParseError> {
-        from_slice::<EventRequest<P>>(&self.inner.raw).map(|request| request.event)
+        from_json::<EventRequest<P>>(&self.inner.raw).map(|request| request.event)
     }
 }
 

@@ -14,6 +14,7 @@ use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A struct read from a JSON object whose unknown fields are kept.
@@ -77,18 +78,52 @@ impl<'de, T: OpenObject> Visitor<'de> for OpenVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut state = T::State::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            if !T::read_known(&mut state, &key, &mut map)? {
-                let value = map.next_value::<Value>()?;
-                T::extra(&mut state).insert(key.into_owned(), value);
-            }
+            read_entry::<T, A>(&mut state, key, &mut map)?;
         }
         T::finish(state)
     }
 }
 
+/// Reads one entry of an open object: the value `map` holds next, under
+/// `key`, into its field, or into `extra` when `key` names none.
+pub(crate) fn read_entry<'de, T: OpenObject, A: MapAccess<'de>>(
+    state: &mut T::State,
+    key: Cow<'de, str>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if !T::read_known(state, &key, map)? {
+        let value = map.next_value::<Value>()?;
+        T::extra(state).insert(key.into_owned(), value);
+    }
+    Ok(())
+}
+
+/// A value already scanned as raw JSON text, offered as the next value of a
+/// map: how the one-pass reader (see `event::routed`) hands an entry it had
+/// to set aside to code that reads entries from a [`MapAccess`].
+pub(crate) struct RawEntry<'de>(pub(crate) &'de RawValue);
+
+impl<'de> MapAccess<'de> for RawEntry<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        _seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        seed.deserialize(&mut serde_json::Deserializer::from_str(self.0.get()))
+    }
+}
+
 /// Reads an object key, borrowing it from the input when it has no escapes,
 /// so that matching a known field allocates nothing.
-struct KeySeed;
+pub(crate) struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Cow<'de, str>;

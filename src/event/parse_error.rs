@@ -85,12 +85,13 @@ impl ParseError {
     }
 }
 
-/// Checks that the body is UTF-8 as JSON requires (serde_json does not look
-/// inside strings it skips, so without this an unread field could hide bytes
-/// that no JSON parser downstream would accept).
-pub(crate) fn check_utf8(bytes: &[u8]) -> Result<(), ParseError> {
+/// The body as text, checked to be UTF-8 as JSON requires: serde_json does
+/// not look inside strings it skips, so without this an unread field could
+/// hide bytes that no JSON parser downstream would accept. Parsing from the
+/// text then skips serde_json's check of each string it reads.
+pub(crate) fn utf8_text(bytes: &[u8]) -> Result<&str, ParseError> {
     let error = match std::str::from_utf8(bytes) {
-        Ok(_) => return Ok(()),
+        Ok(text) => return Ok(text),
         Err(error) => error,
     };
     let valid = &bytes[..error.valid_up_to()];
@@ -187,13 +188,15 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// Deserializes `T` from JSON bytes; on failure, parses again with path
-/// tracking so the error can say where, keeping the fast path free of it.
-pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
-    match serde_json::from_slice(bytes) {
+/// Deserializes `T` from a JSON body (UTF-8 checked first); on failure,
+/// parses again with path tracking so the error can say where, keeping the
+/// fast path free of it.
+pub(crate) fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
+    let text = utf8_text(bytes)?;
+    match serde_json::from_str(text) {
         Ok(value) => Ok(value),
         Err(error) => {
-            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let mut deserializer = serde_json::Deserializer::from_str(text);
             let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
                 Err(tracked) => Some(redacted_path(tracked.path())),
                 Ok(_) => None,

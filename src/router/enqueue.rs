@@ -86,6 +86,13 @@ impl Router {
         self
     }
 
+    /// Whether events of this type go to a queue.
+    pub(super) fn enqueues(&self, event_type: EventType) -> bool {
+        self.handoffs
+            .iter()
+            .any(|handoff| handoff.types.contains(&event_type))
+    }
+
     /// The queue this event goes to, if its type is enqueued and the filters
     /// let it through (another tenant's event is acknowledged, not queued).
     pub(crate) fn queue_for(&self, event: &Event) -> Option<&Arc<dyn Queue>> {

@@ -10,9 +10,11 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
+use crate::event::AnyPayload;
 use crate::handler::{EventHandler, HandlerResult};
 use crate::{Event, EventPayload, EventType, ParseError};
 
@@ -96,10 +98,12 @@ enum Handler {
 
 /// A handler that receives a typed payload, which must be parsed first.
 trait TypedHandler: Send + Sync + 'static {
-    /// Parses the payload and returns the call, not started yet.
+    /// Takes the payload read with the event when it is the handler's type,
+    /// else parses it, and returns the call, not started yet.
     fn prepare(
         self: Arc<Self>,
         event: &Event,
+        read: &mut Option<AnyPayload>,
     ) -> Result<BoxFuture<'static, HandlerResult>, ParseError>;
 }
 
@@ -117,8 +121,16 @@ where
     fn prepare(
         self: Arc<Self>,
         event: &Event,
+        read: &mut Option<AnyPayload>,
     ) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
-        let payload = event.payload_as::<P>()?;
+        let payload = match read.take().map(|read| read.downcast::<P>()) {
+            Some(Ok(payload)) => *payload,
+            Some(Err(other)) => {
+                *read = Some(other);
+                event.payload_as::<P>()?
+            }
+            None => event.payload_as::<P>()?,
+        };
         // The user's closure is called inside the future, so that a panic in
         // it is caught like one in the future it returns.
         Ok(Box::pin(async move { (self.handler)(payload).await }))
@@ -133,17 +145,26 @@ impl Route {
         }
     }
 
-    /// Builds the handler's call; a typed handler parses its payload here,
-    /// so that a malformed payload is refused before any handler has run.
-    fn prepare(&self, event: &Event) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
+    /// Builds the handler's call; a typed handler takes or parses its
+    /// payload here, so that a malformed payload is refused before any
+    /// handler has run.
+    fn prepare(
+        &self,
+        event: &Event,
+        read: &mut Option<AnyPayload>,
+    ) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
         match &self.handler {
             Handler::Event(handler) => {
                 let handler = Arc::clone(handler);
                 let event = event.clone();
                 Ok(Box::pin(async move { handler.handle(event).await }))
             }
-            Handler::Typed(handler) => Arc::clone(handler).prepare(event),
+            Handler::Typed(handler) => Arc::clone(handler).prepare(event, read),
         }
+    }
+
+    fn is_typed(&self) -> bool {
+        matches!(self.handler, Handler::Typed(_))
     }
 }
 
@@ -294,11 +315,49 @@ impl Router {
             .collect()
     }
 
+    /// Reads a body for this router in one pass: the event, and the typed
+    /// payload its handler will take, if a typed handler takes its type.
+    /// What a worker running this router calls.
+    #[cfg(feature = "delivery")]
+    pub(crate) fn parse(&self, raw: Bytes) -> Result<(Event, Option<AnyPayload>), ParseError> {
+        crate::event::parse_with_payload(raw, |event_type, tenant| {
+            self.runs_typed_handler(event_type, tenant)
+        })
+    }
+
+    /// [`parse`](Router::parse) for a webhook request: an event that goes
+    /// to a queue is only enqueued, so its payload is not read.
+    pub(crate) fn parse_in_request(
+        &self,
+        raw: Bytes,
+    ) -> Result<(Event, Option<AnyPayload>), ParseError> {
+        crate::event::parse_with_payload(raw, |event_type, tenant| {
+            #[cfg(feature = "delivery")]
+            if self.enqueues(event_type) {
+                return false;
+            }
+            self.runs_typed_handler(event_type, tenant)
+        })
+    }
+
+    /// Whether a typed handler takes this type, as far as the tenant (if
+    /// already read) tells: a tenant read later can only filter the event
+    /// out, never in.
+    fn runs_typed_handler(&self, event_type: EventType, tenant: Option<Uuid>) -> bool {
+        !self.refuses_tenant(tenant)
+            && self
+                .by_type
+                .get(&event_type)
+                .is_some_and(|routes| routes.iter().any(Route::is_typed))
+    }
+
+    fn refuses_tenant(&self, tenant: Option<Uuid>) -> bool {
+        matches!((&self.tenants, tenant), (Some(allowed), Some(tenant)) if !allowed.contains(&tenant))
+    }
+
     /// Why the tenant and application filters refuse this event, if they do.
     fn filter(&self, event: &Event) -> Option<FilterReason> {
-        if let (Some(allowed), Some(tenant)) = (&self.tenants, event.tenant_id())
-            && !allowed.contains(&tenant)
-        {
+        if self.refuses_tenant(event.tenant_id()) {
             return Some(FilterReason::Tenant);
         }
         if let Some(allowed) = &self.applications {

@@ -9,6 +9,7 @@ use futures_util::stream::FuturesUnordered;
 use http::StatusCode;
 
 use super::Router;
+use crate::event::AnyPayload;
 use crate::handler::{HandlerError, HandlerResult, catch_panic};
 use crate::{Event, ParseError};
 
@@ -147,13 +148,24 @@ impl Router {
     /// # }
     /// ```
     pub async fn run_until(&self, event: &Event, deadline: impl Future<Output = ()>) -> RunOutcome {
+        self.run_read(event, None, deadline).await
+    }
+
+    /// [`run_until`](Router::run_until), with the payload read in the same
+    /// pass as the event (see [`Router::parse`]) when there is one.
+    pub(crate) async fn run_read(
+        &self,
+        event: &Event,
+        mut payload: Option<AnyPayload>,
+        deadline: impl Future<Output = ()>,
+    ) -> RunOutcome {
         let routes = match self.routes_for(event) {
             Ok(routes) => routes,
             Err(outcome) => return outcome,
         };
         let mut calls = Vec::with_capacity(routes.len());
         for route in &routes {
-            match route.prepare(event) {
+            match route.prepare(event, &mut payload) {
                 Ok(call) => calls.push(call),
                 Err(error) => return RunOutcome::InvalidPayload(error),
             }

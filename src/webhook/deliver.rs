@@ -1,6 +1,7 @@
 //! The last step of a request: deduplicate, enqueue, or run the router
 //! (feature `delivery` for the first two).
 
+use std::future::pending;
 use std::sync::Arc;
 
 #[cfg(feature = "delivery")]
@@ -9,6 +10,7 @@ use http::StatusCode;
 use super::{Inner, Outcome, Webhook, runtime};
 #[cfg(feature = "delivery")]
 use crate::delivery::{Deduplicated, MessageId, QueueError, StoreError};
+use crate::event::AnyPayload;
 use crate::router::RunOutcome;
 use crate::{Event, HandlerError};
 
@@ -69,7 +71,7 @@ impl Webhook {
     /// sender hangs up (as FusionAuth does at its `readTimeout`), the handlers
     /// still run to completion or to the deadline instead of stopping
     /// half-way, and the claim is still completed or released.
-    pub(super) async fn deliver(&self, event: &Event) -> Outcome {
+    pub(super) async fn deliver(&self, event: &Event, payload: Option<AnyPayload>) -> Outcome {
         #[cfg(feature = "delivery")]
         if let Some(queue) = self.inner.router.queue_for(event) {
             return Outcome::Delivery(match queue.push(event.raw().clone()).await {
@@ -80,23 +82,22 @@ impl Webhook {
         let inner = Arc::clone(&self.inner);
         let event = event.clone();
         let unrouted_status = inner.unrouted_status;
-        runtime::detached(async move { inner.deliver_here(&event).await }, |error| {
-            Outcome::Ran {
-                outcome: RunOutcome::Failed(HandlerError::retry_later().with_source(error)),
-                unrouted_status,
-            }
+        let run = async move { inner.deliver_here(&event, payload).await };
+        runtime::detached(run, |error| Outcome::Ran {
+            outcome: RunOutcome::Failed(HandlerError::retry_later().with_source(error)),
+            unrouted_status,
         })
         .await
     }
 }
 
 impl Inner {
-    async fn deliver_here(&self, event: &Event) -> Outcome {
+    async fn deliver_here(&self, event: &Event, payload: Option<AnyPayload>) -> Outcome {
         #[cfg(feature = "delivery")]
         // An event without an id cannot be told apart from its duplicates:
         // it is handled without deduplication.
         if let (Some(dedup), Some(id)) = (&self.dedup, event.id()) {
-            let run = dedup.run(id, || self.run(event), RunOutcome::is_success);
+            let run = dedup.run(id, || self.run(event, payload), RunOutcome::is_success);
             return match run.await {
                 Deduplicated::Ran(outcome) => self.ran(outcome),
                 Deduplicated::Duplicate => Outcome::Delivery(Delivery::Duplicate),
@@ -106,15 +107,17 @@ impl Inner {
                 }
             };
         }
-        self.ran(self.run(event).await)
+        self.ran(self.run(event, payload).await)
     }
 
-    async fn run(&self, event: &Event) -> RunOutcome {
+    /// Runs the router, with the payload read along with the event.
+    async fn run(&self, event: &Event, payload: Option<AnyPayload>) -> RunOutcome {
         match (self.handler_timeout, &self.timer) {
             (Some(timeout), Some(timer)) => {
-                self.router.run_until(event, timer.sleep(timeout)).await
+                let deadline = timer.sleep(timeout);
+                self.router.run_read(event, payload, deadline).await
             }
-            _ => self.router.run(event).await,
+            _ => self.router.run_read(event, payload, pending()).await,
         }
     }
 

@@ -180,11 +180,11 @@ impl Webhook {
         if let Err(reason) = body_check.check(&bytes) {
             return (Outcome::unauthorized(reason, &inner.auth), None);
         }
-        let event = match Event::parse(bytes) {
-            Ok(event) => event,
+        let (event, payload) = match inner.router.parse_in_request(bytes) {
+            Ok(read) => read,
             Err(error) => return (Outcome::InvalidBody(error), None),
         };
-        (self.deliver(&event).await, Some(event))
+        (self.deliver(&event, payload).await, Some(event))
     }
 
     /// Runs `read` until the body-read timeout; `None` when it ran out.

@@ -3,12 +3,13 @@
 //! `tokio` feature; a timer of the user's otherwise.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::pin::pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
-use futures_util::future::{BoxFuture, Either, select};
+use futures_util::future::BoxFuture;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -37,15 +38,27 @@ impl Timer {
     }
 
     /// `future`'s output, or `None` if `duration` passed first.
+    ///
+    /// The sleep starts only once `future` has had to wait: a body already
+    /// in memory (the common case, and every [`Webhook::handle`]) is read
+    /// without touching the timer.
+    ///
+    /// [`Webhook::handle`]: crate::Webhook::handle
     pub(crate) async fn timeout<T>(
         &self,
         duration: Duration,
         future: impl Future<Output = T>,
     ) -> Option<T> {
-        match select(pin!(future), self.sleep(duration)).await {
-            Either::Left((output, _)) => Some(output),
-            Either::Right(((), _)) => None,
-        }
+        let mut future = pin!(future);
+        let mut sleep: Option<BoxFuture<'static, ()>> = None;
+        poll_fn(|cx| {
+            if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                return Poll::Ready(Some(output));
+            }
+            let sleep = sleep.get_or_insert_with(|| self.sleep(duration));
+            sleep.as_mut().poll(cx).map(|()| None)
+        })
+        .await
     }
 }
 

@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
 use super::open::OpenObject;
-use super::{Envelope, EventRequest, EventType, ParseError, for_each_event_type, from_slice};
+use super::{Envelope, EventRequest, EventType, ParseError, for_each_event_type, from_json};
 
 pub use group::{
     EntityCreate, EntityCreateComplete, EntityDelete, EntityDeleteComplete, EntityUpdate,
@@ -228,9 +228,18 @@ impl Serialize for UnknownEvent {
     }
 }
 
+/// Reads a payload whose struct is chosen at run time: [`read_payload`]
+/// calls [`read`](PayloadReader::read) with the struct of the event's type.
+pub(crate) trait PayloadReader {
+    type Output;
+    type Error;
+
+    fn read<P: OpenObject + Send + 'static>(self) -> Result<Self::Output, Self::Error>;
+}
+
 /// Reads the `event` object of a body as `T`.
 fn read<T: serde::de::DeserializeOwned>(raw: &[u8]) -> Result<T, ParseError> {
-    from_slice::<EventRequest<T>>(raw).map(|request| request.event)
+    from_json::<EventRequest<T>>(raw).map(|request| request.event)
 }
 
 macro_rules! define_payload {
@@ -297,6 +306,16 @@ macro_rules! define_payload {
                     Payload::Unknown(unknown) => &unknown.event_type,
                     known => known.envelope().map_or("", |envelope| &envelope.event_type),
                 }
+            }
+        }
+
+        /// Reads the payload of `event_type` with `reader`.
+        pub(crate) fn read_payload<R: PayloadReader>(
+            event_type: EventType,
+            reader: R,
+        ) -> Result<R::Output, R::Error> {
+            match event_type {
+                $(EventType::$variant => reader.read::<$variant>(),)*
             }
         }
 
