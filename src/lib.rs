@@ -31,7 +31,7 @@ pub mod signature;
 mod webhook;
 
 pub use event::{
-    Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, Location,
+    Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, JsonMap, Location,
     ParseError, ParseErrorKind, Payload, UnknownEvent, UnknownEventType, domain, payload,
 };
 pub use handler::{EventHandler, HandlerError, ResultExt};

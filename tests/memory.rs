@@ -94,13 +94,13 @@ fn measure(name: &str, template: &[u8]) -> (f64, f64) {
     (typed, value)
 }
 
-// The target for this body is 2x; it is not met, whatever the
-// deserializer: the typed registrations themselves (a 340-byte struct each,
-// the `Vec` grown by doubling, and a `serde_json::Map` of custom data whose
-// B-tree node alone is about 630 bytes) take about 3.7 times the JSON they
-// come from. The bound catches a regression from the 4.7x measured.
+// The target for this body is 2x; it is not met: the typed
+// registrations themselves (a 340-byte struct each, in a `Vec` grown by
+// doubling to 32,768 slots, 11 MB, while the 16,384-slot one is copied)
+// take about 2.5 times the JSON they come from. Custom `data` kept as raw
+// text brought it from 4.7x to 3.5x; the bound catches a regression.
 #[test]
-fn a_user_with_eighteen_thousand_registrations_costs_about_half_a_value_parse() {
+fn a_user_with_eighteen_thousand_registrations_costs_under_half_a_value_parse() {
     let _one_at_a_time = PROFILER
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -109,15 +109,15 @@ fn a_user_with_eighteen_thousand_registrations_costs_about_half_a_value_parse() 
 
     let (typed, value) = measure("18,000 registrations", &body);
 
-    assert!(typed <= 5.0, "peak {typed:.2}x the body");
+    assert!(typed <= 4.0, "peak {typed:.2}x the body");
     assert!(
-        typed <= 0.6 * value,
+        typed <= 0.5 * value,
         "typed {typed:.2}x against a Value's {value:.2}x"
     );
 }
 
 #[test]
-fn an_unknown_field_costs_no_more_than_a_value_of_its_bytes() {
+fn an_unknown_field_costs_its_text_not_a_value_tree() {
     let _one_at_a_time = PROFILER
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -126,10 +126,12 @@ fn an_unknown_field_costs_no_more_than_a_value_of_its_bytes() {
 
     let (typed, value) = measure("unknown field of zeros", &body);
 
-    // The unknown field is kept as a `Value`: its tree is the cost, once
-    // (with serde's flatten buffering it was twice: 43.7x against 22.3x).
+    // The unknown field is kept as its raw text: the body and one copy of
+    // the field (as a `Value` it was 22x, and with serde's flatten
+    // buffering 44x).
+    assert!(typed <= 3.0, "peak {typed:.2}x the body");
     assert!(
-        typed <= value + 0.5,
+        typed <= value / 5.0,
         "typed {typed:.2}x against a Value's {value:.2}x"
     );
 }

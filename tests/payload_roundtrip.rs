@@ -105,11 +105,17 @@ fn unknown_fields_are_kept_at_every_level() {
         panic!("expected user.create");
     };
     assert_eq!(
-        created.extra["futureEnvelopeField"],
-        json!({"rolloutWave": 2})
+        created
+            .extra
+            .get_as::<Value>("futureEnvelopeField")
+            .unwrap(),
+        Some(json!({"rolloutWave": 2}))
     );
     let user = created.user.clone().unwrap();
-    assert_eq!(user.extra["futureUserField"], json!(["a", 1, null, true]));
+    assert_eq!(
+        user.extra.get_as::<Value>("futureUserField").unwrap(),
+        Some(json!(["a", 1, null, true]))
+    );
     assert_eq!(
         written(&Payload::UserCreate(created)),
         json_of(&body),
@@ -305,4 +311,54 @@ mod samples {
             Some(samples::GROUP_ID)
         );
     }
+}
+
+#[test]
+fn unknown_fields_and_custom_data_are_written_back_byte_for_byte() {
+    let body = r#"{"event":{"type":"user.delete","user":{"data":{"b" : [1, 2.50],"a":{"x" :null}},"futureField" : "é\u00e9"}}}"#;
+    let Payload::UserDelete(deleted) = payload_of(body.as_bytes()) else {
+        panic!("expected user.delete");
+    };
+    let user = deleted.user.unwrap();
+    let data = user.data.clone().unwrap();
+    // In the order sent, each value as its exact text.
+    assert_eq!(data.keys().collect::<Vec<_>>(), ["b", "a"]);
+    assert_eq!(data.get("b").unwrap().get(), "[1, 2.50]");
+    assert_eq!(user.extra.get("futureField").unwrap().get(), r#""é\u00e9""#);
+    let written = serde_json::to_string(&user).unwrap();
+    assert!(
+        written.contains(r#""data":{"b":[1, 2.50],"a":{"x" :null}}"#),
+        "{written}"
+    );
+    assert!(written.contains(r#""futureField":"é\u00e9""#), "{written}");
+}
+
+#[test]
+fn a_repeated_key_in_custom_data_is_kept_and_the_last_one_read() {
+    let body = r#"{"event":{"type":"user.delete","user":{"data":{"plan":"free","plan":"team"}}}}"#;
+    let Payload::UserDelete(deleted) = payload_of(body.as_bytes()) else {
+        panic!("expected user.delete");
+    };
+    let data = deleted.user.unwrap().data.unwrap();
+    assert_eq!(data.len(), 2);
+    assert_eq!(
+        data.get_as::<String>("plan").unwrap().as_deref(),
+        Some("team")
+    );
+    assert_eq!(data.to_map().unwrap()["plan"], "team");
+}
+
+#[test]
+fn custom_data_nested_deeper_than_a_parse_allows_is_malformed_json() {
+    let nested = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let body =
+        format!(r#"{{"event":{{"type":"user.delete","user":{{"data":{{"deep":{nested}}}}}}}}}"#);
+    let event = Event::parse(Bytes::from(body)).unwrap();
+    let error = event.payload().unwrap_err();
+    assert_eq!(error.kind(), ParseErrorKind::Syntax);
+    // 120 levels fit, as they would in a Value parse.
+    let nested = format!("{}{}", "[".repeat(120), "]".repeat(120));
+    let body =
+        format!(r#"{{"event":{{"type":"user.delete","user":{{"data":{{"deep":{nested}}}}}}}}}"#);
+    assert!(Event::parse(Bytes::from(body)).unwrap().payload().is_ok());
 }

@@ -96,8 +96,8 @@ async fn typed_handlers_get_the_fields_before_and_after_type() {
             update.envelope.tenant_id.unwrap().to_string(),
             "3c219e58-ed0e-4b18-ad48-f4f92793ae32"
         );
-        assert_eq!(update.extra["aBeforeType"], 1);
-        assert_eq!(update.extra["zAfterType"], 2);
+        assert_eq!(update.extra.get_as::<u32>("aBeforeType").unwrap(), Some(1));
+        assert_eq!(update.extra.get_as::<u32>("zAfterType").unwrap(), Some(2));
     }
 }
 

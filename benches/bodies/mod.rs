@@ -11,8 +11,8 @@ use bytes::Bytes;
 use fusionauth_webhooks::domain::{User, UserRegistration};
 use fusionauth_webhooks::payload::{UserBulkCreate, UserLoginSuccess, UserUpdate};
 use fusionauth_webhooks::testing::samples;
-use fusionauth_webhooks::{Router, Webhook};
-use serde_json::{Map, Value, json};
+use fusionauth_webhooks::{JsonMap, Router, Webhook};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// The API key every benchmark request carries.
@@ -101,7 +101,7 @@ fn rich_user(n: u128) -> User {
     }
 }
 
-fn data(fields: usize) -> Map<String, Value> {
+fn data(fields: usize) -> JsonMap {
     (0..fields)
         .map(|i| {
             (

@@ -1,8 +1,8 @@
 //! The fields every event carries, whatever its type.
 
+use crate::JsonMap;
 use serde::de::{self, MapAccess};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::Instant;
@@ -81,7 +81,7 @@ model! {
     /// an API client, the user's device.
     pub struct EventInfo {
         /// Custom data attached to the event.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// A description of the device, such as "macOS Safari".
         device_description: String,
         /// The device's name.

@@ -8,20 +8,24 @@
 //! # Memory
 //!
 //! An event holds its body; a typed payload is built straight from the
-//! bytes, known fields in place and unknown ones in `extra`, with no
-//! intermediate tree. Its size depends on the shape of the JSON, not only on
-//! its length. Peak heap of one request, as a multiple of the body (the body
-//! included; `tests/memory.rs` and `benches/memory.sh`):
+//! bytes, known fields in place, with no intermediate tree. Unknown fields
+//! (`extra`) and free-form custom `data` are kept as their raw JSON text
+//! (a [`JsonMap`]), never as [`serde_json::Value`] trees. A payload's size
+//! depends on the shape of the JSON, not only on its length. Peak heap of
+//! one request, as a multiple of the body (the body included;
+//! `tests/memory.rs` and `benches/memory.sh`):
 //!
 //! - a realistic `user.delete` of 7 MiB (18,000 registrations with custom
-//!   data): about 4.7x;
-//! - unknown fields and free-form `data` maps are kept as
-//!   [`serde_json::Value`], whose cost is the worst: 17x for an array of
-//!   zeros, and about 130x for an array of one-entry objects
-//!   (`[{"a":0},{"a":0},...]`, each a B-tree node of about 630 bytes).
+//!   data): about 3.5x;
+//! - a 6 MiB unknown field: about 2x, its text once more;
+//! - the worst shape is a typed array of empty objects: each `{},` of three
+//!   bytes becomes a whole struct, so `"registrations": [{},{},...]` costs
+//!   about 120x (a 340-byte `UserRegistration` each), and the `users` of a
+//!   `user.bulk.create` up to about 400x (an 816-byte `User` each, and the
+//!   array's growth).
 //!
 //! So with the default body limit of 8 MiB, one request may take about
-//! 40 MiB for a realistic body and up to about 1 GiB for a hostile one, and
+//! 30 MiB for a realistic body and up to about 3 GiB for a hostile one, and
 //! `n` concurrent requests `n` times that. This is paid only when a payload
 //! is built (a typed handler, [`Event::payload`], [`Event::json`]): an event
 //! nobody handles costs its body. The body is parsed only once the
@@ -51,6 +55,7 @@ pub mod domain;
 mod envelope;
 mod event_type;
 mod instant;
+mod json_map;
 mod open;
 mod parse_error;
 pub mod payload;
@@ -68,6 +73,7 @@ pub use envelope::{Envelope, EventInfo, Location};
 pub(crate) use event_type::for_each_event_type;
 pub use event_type::{EventType, UnknownEventType};
 pub use instant::Instant;
+pub use json_map::JsonMap;
 pub use parse_error::{ParseError, ParseErrorKind};
 pub(crate) use parse_error::{from_json, utf8_text};
 pub use payload::{Payload, UnknownEvent};

@@ -14,8 +14,10 @@ use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+
+use super::JsonMap;
+use super::json_map::BoundedRaw;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 
 /// A struct read from a JSON object whose unknown fields are kept.
 pub(crate) trait OpenObject: Sized {
@@ -39,7 +41,7 @@ pub(crate) trait OpenObject: Sized {
     ) -> Result<bool, A::Error>;
 
     /// Where unknown fields go.
-    fn extra(state: &mut Self::State) -> &mut Map<String, Value>;
+    fn extra(state: &mut Self::State) -> &mut JsonMap;
 
     /// The struct, once every key has been read.
     fn finish<E: de::Error>(state: Self::State) -> Result<Self, E>;
@@ -92,8 +94,8 @@ pub(crate) fn read_entry<'de, T: OpenObject, A: MapAccess<'de>>(
     map: &mut A,
 ) -> Result<(), A::Error> {
     if !T::read_known(state, &key, map)? {
-        let value = map.next_value::<Value>()?;
-        T::extra(state).insert(key.into_owned(), value);
+        let BoundedRaw(value) = map.next_value()?;
+        T::extra(state).push(key.into_owned(), value);
     }
     Ok(())
 }

@@ -58,7 +58,10 @@ impl ParseError {
 
     /// Builds the error from serde_json's, keeping only what does not echo input.
     fn new(error: &serde_json::Error, path: Option<String>) -> ParseError {
-        let kind = if error.is_data() {
+        // A value kept as raw text is checked for depth by its own parse,
+        // whose error reaches here as a data error.
+        let too_deep = error.to_string().starts_with(super::json_map::TOO_DEEP);
+        let kind = if error.is_data() && !too_deep {
             ParseErrorKind::Schema
         } else {
             ParseErrorKind::Syntax

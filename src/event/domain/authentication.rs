@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use crate::JsonMap;
 use uuid::Uuid;
 
 use super::{IdentityProviderType, LoginFailedReasonCode, TotpAlgorithm, model};
@@ -80,7 +80,7 @@ model! {
         /// A code such as `[invalid]email`.
         code: String,
         /// Data about the error.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// A message for people.
         message: String,
     }
@@ -92,7 +92,7 @@ model! {
         /// The application it was issued for.
         application_id: Uuid,
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The id.
         id: Uuid,
         /// When it was created.
@@ -114,7 +114,7 @@ model! {
     /// About a refresh token (`MetaData`).
     pub struct RefreshTokenMetaData {
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The device it was issued to.
         device: DeviceInfo,
         /// The resources (audiences) it was issued for.
@@ -145,7 +145,7 @@ model! {
     /// (`IdentityProviderLink`).
     pub struct IdentityProviderLink {
         /// Data from the identity provider.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The name shown for the link, such as an email address.
         display_name: String,
         /// The identity provider.

@@ -1,6 +1,6 @@
 //! Entities (machine-to-machine clients, devices, ...) and their types.
 
-use serde_json::{Map, Value};
+use crate::JsonMap;
 use uuid::Uuid;
 
 use super::model;
@@ -15,7 +15,7 @@ model! {
         /// The OAuth client secret, when FusionAuth sends it.
         client_secret: String,
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The id.
         id: Uuid,
         /// When it was created.
@@ -37,7 +37,7 @@ model! {
     /// A type of entity and the permissions it defines (`EntityType`).
     pub struct EntityType {
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The id.
         id: Uuid,
         /// When it was created.
@@ -69,7 +69,7 @@ model! {
     /// A permission an entity type defines (`EntityTypePermission`).
     pub struct EntityTypePermission {
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// A description.
         description: String,
         /// The id.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use crate::JsonMap;
 use uuid::Uuid;
 
 use super::model;
@@ -12,7 +12,7 @@ model! {
     /// A group of users (`Group`).
     pub struct Group {
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The id.
         id: Uuid,
         /// When it was created.
@@ -32,7 +32,7 @@ model! {
     /// A user's membership of a group (`GroupMember`).
     pub struct GroupMember {
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The group.
         group_id: Uuid,
         /// The membership's id (not the user's).

@@ -1,7 +1,8 @@
 //! Entries of FusionAuth's audit log and event log, and the email a user
 //! action sends.
 
-use serde_json::{Map, Value};
+use crate::JsonMap;
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{EventLogType, model};
@@ -11,7 +12,7 @@ model! {
     /// An entry of the audit log (`AuditLog`): who changed what.
     pub struct AuditLog {
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The id: a number, not a UUID.
         id: i64,
         /// When the entry was made.

@@ -3,7 +3,8 @@
 //!
 //! Every field is an `Option`, because FusionAuth omits null fields and older
 //! versions lack newer ones, and every struct keeps the fields it does not
-//! know in `extra`, so reading an object and writing it back loses nothing.
+//! know in `extra`, as raw JSON text (a [`JsonMap`](crate::JsonMap), like
+//! custom `data`), so reading an object and writing it back loses nothing.
 //! Enumerations that FusionAuth may extend have an `Other` variant that keeps
 //! an unknown value as sent.
 //!
@@ -21,7 +22,7 @@
 //! assert_eq!(user.email.as_deref(), Some("ada@example.com"));
 //! // A status this version does not know, and a field it does not know, are kept.
 //! assert_eq!(user.username_status, Some(ContentStatus::Other("QUARANTINED".into())));
-//! assert_eq!(user.extra["favouriteColour"], "teal");
+//! assert_eq!(user.extra.get_as::<String>("favouriteColour")?.as_deref(), Some("teal"));
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 

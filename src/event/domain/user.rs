@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use crate::JsonMap;
 use uuid::Uuid;
 
 use super::{
@@ -31,7 +31,7 @@ model! {
         /// The connector that authenticates the user (FusionAuth's own by default).
         connector_id: Uuid,
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The email address.
         email: String,
         /// When the account expires.
@@ -107,7 +107,7 @@ model! {
         /// The registration's id in CleanSpeak, when moderation is on.
         clean_speak_id: Uuid,
         /// Custom data.
-        data: Map<String, Value>,
+        data: JsonMap,
         /// The id.
         id: Uuid,
         /// When the user registered.

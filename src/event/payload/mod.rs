@@ -28,11 +28,11 @@
 //!     Payload::UserDelete(deleted) => {
 //!         let user = deleted.user.unwrap_or_default();
 //!         assert_eq!(user.email.as_deref(), Some("ada@example.com"));
-//!         assert_eq!(deleted.extra["futureField"], true);
+//!         assert_eq!(deleted.extra.get_as::<bool>("futureField")?, Some(true));
 //!     }
 //!     other => panic!("expected user.delete, got {:?}", other.event_type()),
 //! }
-//! # Ok::<(), fusionauth_webhooks::ParseError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod group;
@@ -104,7 +104,7 @@ macro_rules! payload {
             )*
             /// Fields this version does not know, kept so nothing is lost.
             #[serde(flatten)]
-            pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+            pub extra: $crate::JsonMap,
         }
 
         impl Default for $name {
@@ -115,7 +115,7 @@ macro_rules! payload {
                         ..$crate::Envelope::default()
                     },
                     $($field: None,)*
-                    extra: ::serde_json::Map::new(),
+                    extra: $crate::JsonMap::new(),
                 }
             }
         }
@@ -146,7 +146,7 @@ macro_rules! payload {
                 payload.envelope.read_known(&mut state.has_type, key, map)
             }
 
-            fn extra(state: &mut Self::State) -> &mut ::serde_json::Map<String, ::serde_json::Value> {
+            fn extra(state: &mut Self::State) -> &mut $crate::JsonMap {
                 &mut state.payload.extra
             }
 

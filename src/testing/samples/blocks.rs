@@ -1,7 +1,7 @@
 //! The building blocks of the samples: the envelope and the objects events
 //! carry.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{
@@ -15,7 +15,7 @@ use crate::domain::{
     RefreshTokenMetaData, TotpAlgorithm, TwoFactorMethod, User, UserIdentity, UserRegistration,
     UserTwoFactorConfiguration,
 };
-use crate::{Envelope, EventInfo, EventType, Instant, Location};
+use crate::{Envelope, EventInfo, EventType, Instant, JsonMap, Location};
 
 /// An instant `minutes` before [`CREATE_INSTANT`](super::CREATE_INSTANT).
 fn minutes_before(minutes: i64) -> Option<Instant> {
@@ -25,9 +25,9 @@ fn minutes_before(minutes: i64) -> Option<Instant> {
 }
 
 /// A JSON object from a `json!` literal.
-fn object(value: Value) -> Option<Map<String, Value>> {
+fn object(value: Value) -> Option<JsonMap> {
     match value {
-        Value::Object(map) => Some(map),
+        Value::Object(map) => Some(map.into()),
         _ => None,
     }
 }
@@ -233,7 +233,7 @@ pub fn two_factor_method() -> TwoFactorMethod {
 /// The sample entity: a warehouse robot with its type and permissions.
 pub fn entity() -> Entity {
     let permission = |id: u128, name: &str, default: bool| EntityTypePermission {
-        data: Some(Map::new()),
+        data: Some(JsonMap::new()),
         description: Some(format!("{name} on the robot's API")),
         id: Some(Uuid::from_u128(id)),
         insert_instant: minutes_before(60 * 24 * 400),
@@ -251,7 +251,7 @@ pub fn entity() -> Entity {
         name: Some("Warehouse robot WR-0042".into()),
         tenant_id: Some(TENANT_ID),
         entity_type: Some(EntityType {
-            data: Some(Map::new()),
+            data: Some(JsonMap::new()),
             id: Some(Uuid::from_u128(0xc3e5a7b9_1d2f_4a4c_8e6a_0b2d4f6a8c1e)),
             insert_instant: minutes_before(60 * 24 * 400),
             jwt_configuration: Some(EntityJwtConfiguration {
