@@ -77,6 +77,8 @@ pub struct Router {
     fallback: Option<Route>,
     tenants: Option<Vec<Uuid>>,
     applications: Option<Vec<Uuid>>,
+    /// How many handlers were added with [`on`](Router::on).
+    typed_routes: usize,
     #[cfg(feature = "delivery")]
     handoffs: Vec<enqueue::Handoff>,
     #[cfg(feature = "delivery")]
@@ -211,6 +213,7 @@ impl Router {
             })),
         };
         self.by_type.entry(P::EVENT_TYPE).or_default().push(route);
+        self.typed_routes += 1;
         self
     }
 
@@ -320,7 +323,7 @@ impl Router {
     /// What a worker running this router calls.
     #[cfg(feature = "delivery")]
     pub(crate) fn parse(&self, raw: Bytes) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        crate::event::parse_with_payload(raw, |event_type, tenant| {
+        self.parse_with(raw, |event_type, tenant| {
             self.runs_typed_handler(event_type, tenant)
         })
     }
@@ -331,13 +334,26 @@ impl Router {
         &self,
         raw: Bytes,
     ) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        crate::event::parse_with_payload(raw, |event_type, tenant| {
+        self.parse_with(raw, |event_type, tenant| {
             #[cfg(feature = "delivery")]
             if self.enqueues(event_type) {
                 return false;
             }
             self.runs_typed_handler(event_type, tenant)
         })
+    }
+
+    /// Without typed handlers there is no payload to read: the routing
+    /// fields alone, nothing set aside.
+    fn parse_with(
+        &self,
+        raw: Bytes,
+        wants_payload: impl Fn(EventType, Option<Uuid>) -> bool,
+    ) -> Result<(Event, Option<AnyPayload>), ParseError> {
+        if self.typed_routes == 0 {
+            return Event::parse(raw).map(|event| (event, None));
+        }
+        crate::event::parse_with_payload(raw, wants_payload)
     }
 
     /// Whether a typed handler takes this type, as far as the tenant (if
