@@ -52,21 +52,55 @@ pub struct JsonMap {
 
 impl JsonMap {
     /// An empty map.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let data = JsonMap::new();
+    /// assert!(data.is_empty());
+    /// assert_eq!(serde_json::to_string(&data)?, "{}");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn new() -> JsonMap {
         JsonMap::default()
     }
 
     /// The number of entries, a repeated key counted each time.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let data: JsonMap = serde_json::from_str(r#"{"plan": "free", "plan": "team"}"#)?;
+    /// assert_eq!(data.len(), 2);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether there are no entries.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let data: JsonMap = serde_json::from_str("{}")?;
+    /// assert!(data.is_empty());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The raw JSON text of the value of `key` (of its last entry).
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let data: JsonMap = serde_json::from_str(r#"{"plan": "free", "plan": "team"}"#)?;
+    /// assert_eq!(data.get("plan").map(|raw| raw.get()), Some(r#""team""#));
+    /// assert!(data.get("seats").is_none());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get(&self, key: &str) -> Option<&RawValue> {
         self.entries
             .iter()
@@ -93,16 +127,42 @@ impl JsonMap {
     }
 
     /// Whether `key` has an entry.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let data: JsonMap = serde_json::from_str(r#"{"plan": null}"#)?;
+    /// assert!(data.contains_key("plan"));
+    /// assert!(!data.contains_key("seats"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
     /// The keys, in the order sent.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let data: JsonMap = serde_json::from_str(r#"{"b": 1, "a": 2}"#)?;
+    /// assert_eq!(data.keys().collect::<Vec<_>>(), ["b", "a"]);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|(key, _)| key.as_str())
     }
 
     /// The entries, in the order sent.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let data: JsonMap = serde_json::from_str(r#"{"seats": 12, "tags": ["a"]}"#)?;
+    /// let texts: Vec<(&str, &str)> = data.iter().map(|(key, raw)| (key, raw.get())).collect();
+    /// assert_eq!(texts, [("seats", "12"), ("tags", r#"["a"]"#)]);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
         self.entries
             .iter()
@@ -132,6 +192,16 @@ impl JsonMap {
     }
 
     /// Removes every entry of `key`, returning whether there was one.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    ///
+    /// let mut data: JsonMap = serde_json::from_str(r#"{"ssn": "078-05-1120", "plan": "team"}"#)?;
+    /// assert!(data.remove("ssn"));
+    /// assert!(!data.remove("ssn"));
+    /// assert_eq!(serde_json::to_string(&data)?, r#"{"plan":"team"}"#);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn remove(&mut self, key: &str) -> bool {
         let before = self.entries.len();
         self.entries.retain(|(name, _)| name != key);
@@ -139,6 +209,21 @@ impl JsonMap {
     }
 
     /// The whole map read as `T`: a struct of yours for custom data.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::JsonMap;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Plan {
+    ///     name: String,
+    ///     seats: u32,
+    /// }
+    /// let data: JsonMap = serde_json::from_str(r#"{"name": "team", "seats": 12, "other": true}"#)?;
+    /// let plan: Plan = data.deserialize()?;
+    /// assert_eq!((plan.name.as_str(), plan.seats), ("team", 12));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         let entries = self
             .entries
