@@ -123,6 +123,34 @@ async fn a_malformed_payload_after_type_is_refused_before_any_handler_runs() {
     assert_eq!(count.load(Ordering::SeqCst), 0);
 }
 
+/// An unrouted event is acknowledged without reading its payload, but the
+/// whole body is still checked: JSON broken after `type` is a 400, not a 200.
+#[tokio::test]
+async fn a_broken_body_of_an_unrouted_type_is_refused() {
+    let (count, handler) = counter();
+    let webhook = webhook(Router::new().on_event(EventType::UserDelete, handler));
+    let client = TestClient::new(webhook);
+    let complete = r#"{"event":{"type":"user.login.success","user":{"email":"a@example.com"}}}"#;
+    let truncated = &complete[..complete.len() - 3];
+    let trailing_garbage = format!("{complete}x");
+    let bad_value = complete.replace(r#""a@example.com""#, "tru");
+    for (body, why) in [
+        (complete.to_owned(), "complete"),
+        (truncated.to_owned(), "truncated"),
+        (trailing_garbage, "trailing garbage"),
+        (bad_value, "a bad literal in the payload"),
+    ] {
+        let request = TestRequest::body(body).api_key(KEY).build();
+        let expected = if why == "complete" {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        assert_eq!(client.send(request).await.status, expected, "{why}");
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 0);
+}
+
 #[tokio::test]
 async fn the_fallback_takes_only_events_no_handler_takes() {
     let (fallback, fallback_handler) = counter();
