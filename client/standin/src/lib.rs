@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+pub mod description;
 mod routes;
 mod state;
 
