@@ -196,10 +196,10 @@ pub(crate) struct ReceiverArgs {
     pub(crate) handler_timeout: Option<Duration>,
     /// `connectTimeout` in ms.
     #[arg(long)]
-    pub(crate) connect_timeout: Option<u32>,
+    pub(crate) connect_timeout: Option<i32>,
     /// `readTimeout` in ms.
     #[arg(long)]
-    pub(crate) read_timeout: Option<u32>,
+    pub(crate) read_timeout: Option<i32>,
     /// Use the webhook for these tenants only (comma separated; default: global).
     #[arg(long, value_delimiter = ',')]
     pub(crate) tenants: Option<Vec<Uuid>>,

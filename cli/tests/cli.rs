@@ -3,8 +3,9 @@
 
 use std::net::SocketAddr;
 use std::process::Output;
+use std::sync::{Arc, Mutex};
 
-use fusionauth_standin::{API_KEY, StandIn};
+use fusionauth_standin::{API_KEY, StandIn, maximal_event_log};
 use fusionauth_webhooks::testing::samples;
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
 use serde_json::{Value, json};
@@ -42,9 +43,22 @@ fn json_of(stdout: &str) -> Value {
         .unwrap_or_else(|error| panic!("not json ({error}): {stdout}"))
 }
 
-/// A receiver requiring the API key and an HMAC signature, served over a socket.
-async fn receiver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
-    let router = Router::new().on_any(|_: Event| async { Ok(()) });
+/// The exact bodies a receiver acknowledged, in order.
+type Bodies = Arc<Mutex<Vec<String>>>;
+
+/// A receiver requiring the API key and an HMAC signature, served over a
+/// socket, recording the bodies it acknowledges.
+async fn receiver() -> (SocketAddr, tokio::task::JoinHandle<()>, Bodies) {
+    let bodies = Bodies::default();
+    let record = bodies.clone();
+    let router = Router::new().on_any(move |event: Event| {
+        let record = record.clone();
+        async move {
+            let body = String::from_utf8(event.raw().to_vec()).unwrap();
+            record.lock().unwrap().push(body);
+            Ok(())
+        }
+    });
     let webhook = Webhook::builder()
         .router(router)
         .api_key(RECEIVER_KEY)
@@ -63,6 +77,7 @@ async fn receiver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
     (
         address,
         tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook)),
+        bodies,
     )
 }
 
@@ -119,7 +134,7 @@ async fn usage_errors_exit_with_2() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_posts_a_signed_sample_and_prints_the_answer() {
-    let (address, server) = receiver().await;
+    let (address, server, _) = receiver().await;
     let to = format!("http://{address}/");
     let args = [
         "send",
@@ -226,26 +241,40 @@ async fn doctor_exits_with_1_on_problems_and_0_once_synced() {
     assert!(stdout.contains("0 problem(s)"));
 }
 
-fn logged(sequence: usize, event_type: EventType, result: &str) -> Value {
+/// The body FusionAuth sent for event `sequence`, as its log holds it: the
+/// sample with its own id, and a number beyond `f64` that only a byte-exact
+/// replay keeps.
+fn sent_body(sequence: usize, event_type: EventType) -> String {
     let mut body: Value = serde_json::from_slice(&samples::body(event_type)).unwrap();
-    body["event"]["id"] = json!(Uuid::from_u128(0xe000 + sequence as u128));
-    json!({
-        "id": Uuid::from_u128(0x1000 + sequence as u128), "sequence": sequence,
-        "eventType": event_type.as_str(), "eventResult": result,
-        "insertInstant": 1_750_000_000_000_i64 + sequence as i64, "event": body["event"],
-        "attempts": [{ "attemptResult": if result == "Failed" { "Failure" } else { "Success" },
-                       "webhookCallResponse": { "statusCode": if result == "Failed" { 503 } else { 200 } } }]
-    })
+    body["event"].as_object_mut().unwrap().remove("id");
+    let rest = body["event"].to_string();
+    format!(
+        r#"{{"event":{{"id":"{}","x-big":123456789012345678901234567890,{}}}"#,
+        Uuid::from_u128(0xe000 + sequence as u128),
+        &rest[1..]
+    )
+}
+
+/// A log in FusionAuth's shape, every field of the domain class present.
+fn logged(sequence: usize, event_type: EventType, result: &str) -> String {
+    let failed = result == "Failed";
+    maximal_event_log(
+        &sent_body(sequence, event_type),
+        json!({
+            "id": Uuid::from_u128(0x1000 + sequence as u128), "sequence": sequence,
+            "eventResult": result, "insertInstant": 1_750_000_000_000_i64 + sequence as i64,
+            "attempts": [{ "attemptResult": if failed { "Failure" } else { "Success" },
+                           "webhookCallResponse": { "statusCode": if failed { 503 } else { 200 } } }]
+        }),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_lists_the_log_and_replay_redelivers_the_failed_ones() {
     let standin = standin().await;
-    standin.state().event_logs.extend([
-        logged(1, EventType::UserCreate, "Succeeded"),
-        logged(2, EventType::UserDelete, "Failed"),
-        logged(3, EventType::UserCreate, "Failed"),
-    ]);
+    standin.log_event(logged(1, EventType::UserCreate, "Succeeded"));
+    standin.log_event(logged(2, EventType::UserDelete, "Failed"));
+    standin.log_event(logged(3, EventType::UserCreate, "Failed"));
     let env = fusionauth_env(&standin, &[]);
     let (code, stdout, _) = run(&["events", "--json"], &env).await;
     assert_eq!(code, 0);
@@ -258,7 +287,7 @@ async fn events_lists_the_log_and_replay_redelivers_the_failed_ones() {
     );
     assert!(stdout.contains("1 event(s)"));
 
-    let (address, server) = receiver().await;
+    let (address, server, bodies) = receiver().await;
     let to = format!("http://{address}/");
     let replay = [
         "replay",
@@ -285,6 +314,14 @@ async fn events_lists_the_log_and_replay_redelivers_the_failed_ones() {
         .map(|d| &d["sequence"])
         .collect();
     assert_eq!(sequences, [&json!(2), &json!(3)], "in logged order");
+    assert_eq!(
+        *bodies.lock().unwrap(),
+        [
+            sent_body(2, EventType::UserDelete),
+            sent_body(3, EventType::UserCreate)
+        ],
+        "the bodies FusionAuth logged, byte for byte"
+    );
 
     // Without the signature the receiver refuses: counted by status, exit 1.
     let (code, stdout, _) = run(&["replay", "--to", &to], &env).await;

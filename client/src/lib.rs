@@ -98,10 +98,10 @@ pub use keys::{
     FusionAuthKeysBuilder, KeyLoadError,
 };
 pub use model::{
-    AttemptResult, EventConfiguration, EventConfigurationData, EventKey, EventLogSearch,
-    EventLogSearchResult, EventResult, Key, SignatureConfiguration, Tenant, TransactionType,
-    Webhook, WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch,
-    WebhookSearchResult,
+    AttemptResult, CertificateInformation, EventConfiguration, EventConfigurationData, EventKey,
+    EventLogSearch, EventLogSearchResult, EventRequest, EventResult, JsonWebKey, JsonWebKeySet,
+    Key, KeyAlgorithm, KeyType, SignatureConfiguration, Tenant, TransactionType, Webhook,
+    WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch, WebhookSearchResult,
 };
 pub use plan::Change;
 pub use receiver::{ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};

@@ -8,11 +8,11 @@ use serde::Serialize;
 use crate::{EventKey, ReceiverConfig, SignatureConfiguration, Webhook};
 
 /// FusionAuth's documented default connect timeout, in ms.
-const DEFAULT_CONNECT_TIMEOUT: u32 = 1000;
+const DEFAULT_CONNECT_TIMEOUT: i32 = 1000;
 /// FusionAuth's documented default read timeout, in ms.
-const DEFAULT_READ_TIMEOUT: u32 = 2000;
+const DEFAULT_READ_TIMEOUT: i32 = 2000;
 /// How much longer than the handler timeout FusionAuth should wait, in ms.
-const READ_TIMEOUT_MARGIN: u32 = 1000;
+const READ_TIMEOUT_MARGIN: i32 = 1000;
 
 /// One difference between FusionAuth's webhook and what the receiver needs.
 /// Secret values are never shown: they read `(set)`, `(not set)` or `(another value)`.
@@ -64,8 +64,8 @@ pub(crate) fn desired(existing: Option<&Webhook>, receiver: &ReceiverConfig) -> 
         .or(webhook.connect_timeout)
         .or(Some(DEFAULT_CONNECT_TIMEOUT));
     let needed = receiver.handler_timeout.map(|timeout| {
-        u32::try_from(timeout.as_millis())
-            .unwrap_or(u32::MAX)
+        i32::try_from(timeout.as_millis())
+            .unwrap_or(i32::MAX)
             .saturating_add(READ_TIMEOUT_MARGIN)
     });
     webhook.read_timeout = Some(

@@ -207,7 +207,8 @@ pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
 }
 
 /// Re-delivers logged events to `target`, one at a time in logged order,
-/// each body `{"event": <the logged event>}` as FusionAuth sent it.
+/// each with the body FusionAuth sent, `{"event": {...}}`, byte for byte as
+/// its event log holds it (and signed over those bytes, with a signer).
 /// `progress` is called after each event. Receivers that deduplicate on
 /// `event.id` make running it twice harmless.
 ///
@@ -225,10 +226,11 @@ pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
 /// let url = format!("http://{}/", listener.local_addr()?);
 /// tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook));
 ///
-/// // Two events from FusionAuth's webhook event log, logged out of order.
+/// // Two events from FusionAuth's webhook event log, logged out of order;
+/// // each log's `event` is the whole body FusionAuth sent.
 /// let logs: Vec<WebhookEventLog> = serde_json::from_str(r#"[
-///     {"sequence":2,"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}},
-///     {"sequence":1,"event":{"type":"user.delete","id":"0f9a3c11-2b4d-4e6f-8a1b-3c5d7e9f0a2b"}}
+///     {"sequence":2,"event":{"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}},
+///     {"sequence":1,"event":{"event":{"type":"user.delete","id":"0f9a3c11-2b4d-4e6f-8a1b-3c5d7e9f0a2b"}}}
 /// ]"#)?;
 /// let mut credentials = Credentials::default();
 /// credentials.api_key = Some("a-long-random-key".into());
@@ -250,7 +252,11 @@ pub async fn replay(
         let mut delivered = Delivered {
             sequence: log.sequence,
             event_id: log.event_id(),
-            event_type: log.event_type.as_ref().map(|key| key.as_str().to_owned()),
+            event_type: log
+                .event_type
+                .clone()
+                .or_else(|| log.event.as_ref()?.event_type())
+                .map(|key| key.as_str().to_owned()),
             status: None,
             error: None,
         };
@@ -261,7 +267,7 @@ pub async fn replay(
             }
             Some(body) => {
                 summary.sent += 1;
-                match target.send(body).await {
+                match target.send(Bytes::copy_from_slice(body)).await {
                     Ok(answer) => {
                         delivered.status = Some(answer.status);
                         if delivered.acknowledged() {
@@ -321,7 +327,7 @@ impl RouterReplay {
 ///     async move { counter.fetch_add(1, Ordering::SeqCst); Ok(()) }
 /// });
 /// let log: WebhookEventLog = serde_json::from_str(
-///     r#"{"sequence":1,"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}"#)?;
+///     r#"{"sequence":1,"event":{"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}}"#)?;
 /// let replayed = replay_into_router(&router, &[log]).await;
 /// assert_eq!(replayed.succeeded(), 1);
 /// assert_eq!(runs.load(Ordering::SeqCst), 1);
@@ -334,7 +340,7 @@ pub async fn replay_into_router(router: &Router, logs: &[WebhookEventLog]) -> Ro
         let Some(body) = log.body() else {
             continue;
         };
-        let outcome = match Event::parse(Bytes::from(body)) {
+        let outcome = match Event::parse(Bytes::copy_from_slice(body)) {
             Ok(event) => Ok(router.run(&event).await),
             Err(error) => Err(error),
         };

@@ -193,13 +193,16 @@ async fn doctor_reports_each_mismatch_with_its_fix_and_recent_failures() {
         "headers": { "Authorization": "old-key" },
         "eventsEnabled": { "user.create": true }
     }));
-    standin.state().event_logs.push(json!({
-        "id": Uuid::from_u128(1), "sequence": 1, "eventType": "user.create", "eventResult": "Failed",
-        "insertInstant": 1_750_000_000_000_i64,
-        "event": { "type": "user.create", "id": Uuid::from_u128(2) },
-        "attempts": [{ "attemptResult": "Failure",
-                       "webhookCallResponse": { "statusCode": 401, "url": URL } }]
-    }));
+    standin.log_event(
+        json!({
+            "id": Uuid::from_u128(1), "sequence": 1, "eventType": "user.create", "eventResult": "Failed",
+            "insertInstant": 1_750_000_000_000_i64,
+            "event": { "event": { "type": "user.create", "id": Uuid::from_u128(2) } },
+            "attempts": [{ "attemptResult": "Failure",
+                           "webhookCallResponse": { "statusCode": 401, "url": URL } }]
+        })
+        .to_string(),
+    );
     let report = doctor(&client, &receiver, 20).await.unwrap();
     let problems: Vec<(&str, &str)> = report
         .findings

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// The page size [`FusionAuthClient::search_event_logs_all`] asks for.
-const PAGE_SIZE: u32 = 100;
+const PAGE_SIZE: i32 = 100;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,22 +38,6 @@ impl FusionAuthClient {
             "api/system/webhook-event-log/search",
             &[],
             Some(&body),
-        )
-        .await
-    }
-
-    /// The `GET /api/system/webhook-event-log/search?...` form of
-    /// [`search_event_logs`](Self::search_event_logs).
-    pub async fn search_event_logs_get(
-        &self,
-        search: &EventLogSearch,
-    ) -> Result<EventLogSearchResult, Error> {
-        let query = crate::api::query_pairs(search)?;
-        self.fetch(
-            Method::GET,
-            "api/system/webhook-event-log/search",
-            &query,
-            None,
         )
         .await
     }
@@ -86,7 +70,7 @@ impl FusionAuthClient {
             if done {
                 break;
             }
-            start += fetched as u32;
+            start = start.saturating_add(i32::try_from(fetched).unwrap_or(i32::MAX));
         }
         if let Some(limit) = limit {
             logs.truncate(limit);
