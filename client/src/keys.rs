@@ -168,12 +168,9 @@ impl Sources {
     async fn fetch(&self) -> Result<SignatureVerifier, KeyLoadError> {
         let mut builder = SignatureVerifier::builder();
         let jwks = self.client.fetch_jwks().await?;
-        let has_public_keys = serde_json::from_str::<serde_json::Value>(&jwks)
-            .ok()
-            .and_then(|jwks| jwks["keys"].as_array().map(|keys| !keys.is_empty()))
-            .unwrap_or(false);
-        if has_public_keys {
-            builder = builder.jwks(&jwks);
+        if !jwks.keys.is_empty() {
+            let text = serde_json::to_string(&jwks).expect("a key set is written as JSON");
+            builder = builder.jwks(&text);
         }
         let mut key_ids = self.hmac_key_ids.clone();
         if let Some(webhook_id) = self.webhook_id {

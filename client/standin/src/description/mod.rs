@@ -160,6 +160,11 @@ impl Description {
         self.classes.keys().map(String::as_str)
     }
 
+    /// The names of every call, sorted.
+    pub fn api_names(&self) -> impl Iterator<Item = &str> {
+        self.apis.keys().map(String::as_str)
+    }
+
     /// Whether the description has a class (or enum) of this name.
     pub fn has_class(&self, name: &str) -> bool {
         self.classes.contains_key(name)
