@@ -132,7 +132,7 @@ impl DeliveryArgs {
                 .headers
                 .push((name.to_owned(), value.to_owned()));
         }
-        let mut target = DeliveryTarget::new(url)?.credentials(credentials);
+        let mut target = DeliveryTarget::new(url)?.credentials(credentials)?;
         let alg = match &self.alg {
             Some(name) => Some(
                 Algorithm::from_name(name)

@@ -74,9 +74,11 @@
 mod api;
 mod client;
 mod credentials;
+mod delivery;
 mod doctor;
 mod env;
 mod error;
+mod http;
 mod keys;
 mod model;
 mod plan;
@@ -85,8 +87,12 @@ mod replay;
 mod sign;
 mod sync;
 
-pub use client::{ClientBuilder, ConfigError, FusionAuthClient, TENANT_ID_HEADER};
+pub use api::{DEFAULT_MAX_EVENT_LOGS, EventLogPages};
+pub use client::{
+    ClientBuilder, ConfigError, DEFAULT_MAX_RESPONSE_SIZE, FusionAuthClient, TENANT_ID_HEADER,
+};
 pub use credentials::Credentials;
+pub use delivery::{Answer, DeliveryTarget};
 pub use doctor::{DoctorReport, Finding, Severity, doctor};
 pub use env::{
     ENV_API_KEY, ENV_CA_CERT, ENV_TENANT_ID, ENV_URL, ENV_WEBHOOK_ID, EnvError, webhook_from_env,
@@ -105,9 +111,6 @@ pub use model::{
 };
 pub use plan::Change;
 pub use receiver::{ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};
-pub use replay::{
-    Answer, Delivered, DeliveryTarget, ReplaySummary, RouterReplay, in_order, replay,
-    replay_into_router,
-};
+pub use replay::{Delivered, ReplaySummary, RouterReplay, in_order, replay, replay_into_router};
 pub use sign::{SignError, Signer};
 pub use sync::{SyncError, SyncOptions, SyncReport, TenantEvents, WebhookAction, sync};

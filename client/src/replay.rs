@@ -3,125 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
 
-use base64::Engine;
 use bytes::Bytes;
 use fusionauth_webhooks::{Event, Router, RunOutcome};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Credentials, Error, Signer, WebhookEventLog};
-
-/// A receiver to POST events to, with the credentials and signature
-/// FusionAuth would send.
-///
-/// ```no_run
-/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget, Signer};
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let target = DeliveryTarget::new("http://localhost:3000/fusionauth")?
-///     .credentials(Credentials::from_env()?)
-///     .signer(Signer::hmac("key-id", "the secret"));
-/// let answer = target.send(br#"{"event":{"type":"test"}}"#.to_vec()).await?;
-/// println!("{}", answer.status);
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct DeliveryTarget {
-    url: reqwest::Url,
-    http: reqwest::Client,
-    credentials: Credentials,
-    signer: Option<Signer>,
-}
-
-/// A receiver's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    /// The status code.
-    pub status: u16,
-    /// The body.
-    pub body: Bytes,
-}
-
-impl DeliveryTarget {
-    /// A target at `url`, with FusionAuth's documented timeouts (1 s to
-    /// connect, 2 s to answer) made generous: 5 s and 30 s.
-    pub fn new(url: &str) -> Result<DeliveryTarget, crate::ConfigError> {
-        let url = reqwest::Url::parse(url)
-            .ok()
-            .filter(|url| matches!(url.scheme(), "http" | "https"))
-            .ok_or_else(|| crate::ConfigError::InvalidUrl(url.to_owned()))?;
-        crate::client::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|error| crate::ConfigError::Http(error.to_string()))?;
-        Ok(DeliveryTarget {
-            url,
-            http,
-            credentials: Credentials::default(),
-            signer: None,
-        })
-    }
-
-    /// The credentials to send.
-    pub fn credentials(mut self, credentials: Credentials) -> DeliveryTarget {
-        self.credentials = credentials;
-        self
-    }
-
-    /// Signs every body with `signer`.
-    pub fn signer(mut self, signer: Signer) -> DeliveryTarget {
-        self.signer = Some(signer);
-        self
-    }
-
-    /// POSTs one body, as FusionAuth does.
-    pub async fn send(&self, body: impl Into<Bytes>) -> Result<Answer, Error> {
-        let body = body.into();
-        let mut request = self
-            .http
-            .post(self.url.clone())
-            .header(CONTENT_TYPE, "application/json");
-        for (name, value) in self.credentials.webhook_headers() {
-            request = request.header(name, value);
-        }
-        if let Some((user, password)) = &self.credentials.basic_auth {
-            let encoded =
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            request = request.header(AUTHORIZATION, format!("Basic {encoded}"));
-        }
-        if let Some(signer) = &self.signer {
-            let token = signer
-                .sign(&body)
-                .map_err(|error| Error::Connection(error.to_string()))?;
-            request = request.header(fusionauth_webhooks::SIGNATURE_HEADER, token);
-        }
-        let response = request
-            .body(body)
-            .send()
-            .await
-            .map_err(|error| Error::from_reqwest(&error))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| Error::from_reqwest(&error))?;
-        Ok(Answer { status, body })
-    }
-}
-
-impl fmt::Debug for DeliveryTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeliveryTarget")
-            .field("url", &self.url.as_str())
-            .field("credentials", &self.credentials)
-            .field("signer", &self.signer)
-            .finish()
-    }
-}
+use crate::{DeliveryTarget, WebhookEventLog};
 
 /// What happened to one replayed event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -234,7 +122,7 @@ pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
 /// ]"#)?;
 /// let mut credentials = Credentials::default();
 /// credentials.api_key = Some("a-long-random-key".into());
-/// let target = DeliveryTarget::new(&url)?.credentials(credentials);
+/// let target = DeliveryTarget::new(&url)?.credentials(credentials)?;
 /// let mut order = Vec::new();
 /// let summary = replay(&logs, &target, |delivered| order.push(delivered.sequence)).await;
 /// assert_eq!((summary.sent, summary.acknowledged), (2, 2));

@@ -334,7 +334,7 @@ fn an_invalid_url_or_ca_is_a_configuration_error() {
     use fusionauth_webhooks_client::ConfigError;
     assert!(matches!(
         FusionAuthClient::new("auth.example.com", API_KEY),
-        Err(ConfigError::InvalidUrl(_))
+        Err(ConfigError::InvalidUrl { .. })
     ));
     assert!(matches!(
         FusionAuthClient::builder("https://auth.example.com")

@@ -139,6 +139,7 @@ async fn replaying_twice_to_a_deduplicating_receiver_applies_every_event_once_in
     let target = DeliveryTarget::new(&format!("http://{address}/"))
         .unwrap()
         .credentials(credentials)
+        .unwrap()
         .signer(Signer::hmac("replay-kid", "replay-secret"));
 
     let mut progress = 0;
@@ -228,6 +229,7 @@ async fn a_log_in_fusionauths_shape_is_replayed_as_the_exact_body_fusionauth_sen
     let target = DeliveryTarget::new(&format!("http://{address}/"))
         .unwrap()
         .credentials(credentials)
+        .unwrap()
         .signer(Signer::hmac("replay-kid", "replay-secret"));
     let summary = replay(&[log], &target, |_| {}).await;
     server.abort();
