@@ -100,8 +100,9 @@ pub use env::{
 };
 pub use error::{ApiErrors, Error, ErrorDetail};
 pub use keys::{
-    DEFAULT_BACKGROUND_REFRESH, DEFAULT_MIN_REFRESH_INTERVAL, FusionAuthKeys,
-    FusionAuthKeysBuilder, KeyLoadError,
+    DEFAULT_BACKGROUND_REFRESH, DEFAULT_MAX_KEY_AGE, DEFAULT_MIN_REFRESH_INTERVAL,
+    DEFAULT_ROTATION_CHECK, DEFAULT_UNKNOWN_KID_BACKOFF, FusionAuthKeys, FusionAuthKeysBuilder,
+    KeyLoadError,
 };
 pub use model::{
     AttemptResult, CertificateInformation, EventConfiguration, EventConfigurationData, EventKey,

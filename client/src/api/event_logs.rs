@@ -42,7 +42,8 @@ impl FusionAuthClient {
     /// Every event log matching `search`, oldest first, in one list (see
     /// [`event_log_pages`](Self::event_log_pages) to take them page by
     /// page): at most `limit` of them, or, without a limit, an
-    /// [`Error::TooManyResults`] when more than [`DEFAULT_MAX_EVENT_LOGS`] match.
+    /// [`Error::TooManyResults`] when more than
+    /// [`DEFAULT_MAX_EVENT_LOGS`](crate::DEFAULT_MAX_EVENT_LOGS) match.
     pub async fn search_event_logs_all(
         &self,
         search: &EventLogSearch,
