@@ -353,3 +353,21 @@ async fn api_errors_exit_with_3_and_unreachable_fusionauth_with_4() {
     let (code, _, stderr) = run(&["events"], &env).await;
     assert_eq!(code, 4, "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_that_would_enable_tenant_events_exits_with_0() {
+    let standin = standin().await;
+    let env = fusionauth_env(&standin, &[]);
+    let args = [
+        "sync",
+        "--events",
+        "user.create,user.delete,user.update",
+        "--dry-run",
+        "--enable-tenant-events",
+    ];
+    let (code, stdout, stderr) = run(&args, &env).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("would create"), "{stdout}");
+    assert!(stdout.contains("user.update"), "{stdout}");
+    assert_eq!(standin.writes(), 0);
+}
