@@ -246,35 +246,75 @@ async fn doctor_exits_with_1_on_problems_and_0_once_synced() {
 /// replay keeps.
 fn sent_body(sequence: usize, event_type: EventType) -> String {
     let mut body: Value = serde_json::from_slice(&samples::body(event_type)).unwrap();
-    body["event"].as_object_mut().unwrap().remove("id");
+    let event = body["event"].as_object_mut().unwrap();
+    event.remove("id");
+    event.remove("tenantId");
+    let tenant = if sequence.is_multiple_of(2) {
+        TENANT
+    } else {
+        OTHER_TENANT
+    };
     let rest = body["event"].to_string();
     format!(
-        r#"{{"event":{{"id":"{}","x-big":123456789012345678901234567890,{}}}"#,
+        r#"{{"event":{{"id":"{}","tenantId":"{tenant}","x-big":123456789012345678901234567890,{}}}"#,
         Uuid::from_u128(0xe000 + sequence as u128),
         &rest[1..]
     )
 }
 
-/// A log in FusionAuth's shape, every field of the domain class present.
-fn logged(sequence: usize, event_type: EventType, result: &str) -> String {
+/// A log in FusionAuth's shape, every field of the domain class present,
+/// of an event sent to `webhook` (in the tenant `TENANT` when `sequence` is
+/// even, else `OTHER_TENANT`).
+fn logged(sequence: usize, event_type: EventType, result: &str, webhook: Uuid) -> String {
     let failed = result == "Failed";
     maximal_event_log(
         &sent_body(sequence, event_type),
         json!({
             "id": Uuid::from_u128(0x1000 + sequence as u128), "sequence": sequence,
             "eventResult": result, "insertInstant": 1_750_000_000_000_i64 + sequence as i64,
-            "attempts": [{ "attemptResult": if failed { "Failure" } else { "Success" },
+            "attempts": [{ "attemptResult": if failed { "Failure" } else { "Success" }, "webhookId": webhook,
                            "webhookCallResponse": { "statusCode": if failed { 503 } else { 200 } } }]
         }),
     )
 }
 
+/// The receiver's webhook in FusionAuth (its URL is `FUSIONAUTH_WEBHOOK_URL`'s), and another one.
+const RECEIVERS_WEBHOOK: Uuid = Uuid::from_u128(0x3eb1);
+const OTHER_WEBHOOK: Uuid = Uuid::from_u128(0x3eb2);
+const OTHER_TENANT: Uuid = Uuid::from_u128(0x7e4b);
+
+fn insert_webhooks(standin: &StandIn) {
+    for (id, url) in [
+        (RECEIVERS_WEBHOOK, "https://app.example.com/fusionauth"),
+        (OTHER_WEBHOOK, "https://other.example.com/hook"),
+    ] {
+        standin.insert_webhook(json!({ "id": id, "url": url, "connectTimeout": 1000,
+            "readTimeout": 2000, "global": true }));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_lists_the_log_and_replay_redelivers_the_failed_ones() {
     let standin = standin().await;
-    standin.log_event(logged(1, EventType::UserCreate, "Succeeded"));
-    standin.log_event(logged(2, EventType::UserDelete, "Failed"));
-    standin.log_event(logged(3, EventType::UserCreate, "Failed"));
+    insert_webhooks(&standin);
+    standin.log_event(logged(
+        1,
+        EventType::UserCreate,
+        "Succeeded",
+        RECEIVERS_WEBHOOK,
+    ));
+    standin.log_event(logged(
+        2,
+        EventType::UserDelete,
+        "Failed",
+        RECEIVERS_WEBHOOK,
+    ));
+    standin.log_event(logged(
+        3,
+        EventType::UserCreate,
+        "Failed",
+        RECEIVERS_WEBHOOK,
+    ));
     let env = fusionauth_env(&standin, &[]);
     let (code, stdout, _) = run(&["events", "--json"], &env).await;
     assert_eq!(code, 0);
@@ -370,4 +410,199 @@ async fn a_dry_run_that_would_enable_tenant_events_exits_with_0() {
     assert!(stdout.contains("would create"), "{stdout}");
     assert!(stdout.contains("user.update"), "{stdout}");
     assert_eq!(standin.writes(), 0);
+}
+
+/// A receiver requiring basic auth, a gateway header and an HMAC signature.
+async fn strict_receiver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let webhook = Webhook::builder()
+        .router(Router::new().on_any(|_: Event| async { Ok(()) }))
+        .basic_auth("fusionauth", "basic-password-9")
+        .require_header("X-Gateway-Key", "gateway-secret-5")
+        .signature(
+            SignatureVerifier::builder()
+                .hmac(Some(KID), SECRET)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("the receiver could not bind a port");
+    let address = listener.local_addr().unwrap();
+    (
+        address,
+        tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook)),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_takes_every_secret_from_the_receivers_environment_variables() {
+    let (address, server) = strict_receiver().await;
+    let to = format!("http://{address}/");
+    let env = [
+        ("FUSIONAUTH_WEBHOOK_BASIC_USER", "fusionauth"),
+        ("FUSIONAUTH_WEBHOOK_BASIC_PASSWORD", "basic-password-9"),
+        (
+            "FUSIONAUTH_WEBHOOK_HEADERS",
+            "X-Gateway-Key=gateway-secret-5",
+        ),
+        ("FUSIONAUTH_WEBHOOK_HMAC_SECRET", SECRET),
+        ("FUSIONAUTH_WEBHOOK_HMAC_KID", KID),
+    ];
+    let (code, stdout, stderr) = run(&["send", "user.create", "--to", &to, "--json"], &env).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(json_of(&stdout)["status"], 200);
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_and_the_fusionauth_api_key_take_secrets_from_files() {
+    let (address, server) = strict_receiver().await;
+    let to = format!("http://{address}/");
+    let dir = std::env::temp_dir().join(format!(
+        "fusionauth-webhooks-cli-secrets-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let password = file("basic-password", "basic-password-9\n");
+    let headers = file("headers", "X-Gateway-Key=gateway-secret-5\n");
+    let secret = file("hmac-secret", &format!("{SECRET}\n"));
+    let args = [
+        "send",
+        "user.create",
+        "--to",
+        &to,
+        "--basic-user",
+        "fusionauth",
+        "--basic-password-file",
+        &password,
+        "--headers-file",
+        &headers,
+        "--hmac-secret-file",
+        &secret,
+        "--kid",
+        KID,
+        "--json",
+    ];
+    let (code, stdout, stderr) = run(&args, &[]).await;
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(json_of(&stdout)["status"], 200);
+    server.abort();
+
+    let standin = standin().await;
+    let api_key = file("api-key", &format!("{API_KEY}\n"));
+    let (code, stdout, stderr) = run(
+        &[
+            "events",
+            "--url",
+            standin.url(),
+            "--api-key-file",
+            &api_key,
+            "--json",
+        ],
+        &[],
+    )
+    .await;
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_help_says_to_prefer_the_environment_or_a_file_for_secrets() {
+    for command in ["send", "replay", "events"] {
+        let (code, stdout, _) = run(&[command, "--help"], &[]).await;
+        assert_eq!(code, 0);
+        assert!(
+            stdout.contains("process list"),
+            "{command} --help:\n{stdout}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_header_value_that_http_cannot_carry_is_a_usage_error() {
+    let (address, server, _) = receiver().await;
+    let to = format!("http://{address}/");
+    let (code, _, stderr) = run(
+        &[
+            "send",
+            "user.create",
+            "--to",
+            &to,
+            "--header",
+            "X-Note=bad\u{1}value",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("X-Note"), "{stderr}");
+    server.abort();
+}
+
+/// Runs `replay --to TO --json EXTRA...`; the sequences it delivered.
+async fn replayed(to: &str, extra: &[&str], env: &[(&str, &str)]) -> Vec<u64> {
+    let mut args = vec!["replay", "--to", to, "--json"];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = run(&args, env).await;
+    assert_eq!(code, 0, "{extra:?}: {stdout}{stderr}");
+    json_of(&stdout)["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|delivered| delivered["sequence"].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replay_takes_the_receivers_webhook_by_default_and_filters_by_webhook_and_tenant() {
+    let standin = standin().await;
+    insert_webhooks(&standin);
+    for sequence in 1..=6 {
+        let webhook = if sequence <= 4 {
+            RECEIVERS_WEBHOOK
+        } else {
+            OTHER_WEBHOOK
+        };
+        standin.log_event(logged(sequence, EventType::UserDelete, "Failed", webhook));
+    }
+    let (address, server, _) = receiver().await;
+    let to = format!("http://{address}/");
+    let env = fusionauth_env(
+        &standin,
+        &[
+            ("FUSIONAUTH_WEBHOOK_HMAC_SECRET", SECRET),
+            ("FUSIONAUTH_WEBHOOK_HMAC_KID", KID),
+        ],
+    );
+    // By default: the webhook with the receiver's URL (FUSIONAUTH_WEBHOOK_URL).
+    assert_eq!(replayed(&to, &[], &env).await, [1, 2, 3, 4]);
+    let other = OTHER_WEBHOOK.to_string();
+    assert_eq!(replayed(&to, &["--webhook-id", &other], &env).await, [5, 6]);
+    let tenant = OTHER_TENANT.to_string();
+    assert_eq!(replayed(&to, &["--tenant", &tenant], &env).await, [1, 3]);
+    assert_eq!(
+        replayed(&to, &["--all-webhooks"], &env).await,
+        [1, 2, 3, 4, 5, 6]
+    );
+
+    // Without a webhook to go by, nothing is replayed: the command says what to give.
+    let without_url: Vec<(&str, &str)> = env
+        .iter()
+        .copied()
+        .filter(|(name, _)| *name != "FUSIONAUTH_WEBHOOK_URL")
+        .collect();
+    let (code, _, stderr) = run(&["replay", "--to", &to], &without_url).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--webhook-id") && stderr.contains("--all-webhooks"),
+        "{stderr}"
+    );
+    server.abort();
 }

@@ -55,6 +55,18 @@ pub struct ReplaySummary {
 }
 
 impl ReplaySummary {
+    /// Adds the outcome of a later replay (the next page of logs).
+    pub fn add(&mut self, later: ReplaySummary) {
+        self.sent += later.sent;
+        self.acknowledged += later.acknowledged;
+        for (status, count) in later.refused {
+            *self.refused.entry(status).or_default() += count;
+        }
+        self.unanswered += later.unanswered;
+        self.skipped += later.skipped;
+        self.deliveries.extend(later.deliveries);
+    }
+
     /// Whether every sent event was acknowledged and none was skipped.
     pub fn all_acknowledged(&self) -> bool {
         self.acknowledged == self.sent && self.skipped == 0

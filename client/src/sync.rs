@@ -172,14 +172,7 @@ pub(crate) async fn find_webhook(
             Err(error) => Err(error.into()),
         };
     }
-    // Every webhook, not a search: the URL must match exactly, and this works
-    // on FusionAuth versions before the search API (1.45).
-    let mut matching: Vec<Webhook> = client
-        .retrieve_webhooks()
-        .await?
-        .into_iter()
-        .filter(|webhook| webhook.url.as_deref() == Some(receiver.url.as_str()))
-        .collect();
+    let mut matching = client.webhooks_with_url(&receiver.url).await?;
     match matching.len() {
         0 | 1 => Ok(matching.pop()),
         _ => Err(SyncError::AmbiguousUrl(

@@ -26,6 +26,7 @@ use super::EventKey;
 /// assert_eq!(request.as_bytes(), text.as_bytes());
 /// assert_eq!(request.event_id().unwrap().to_string(), "7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90");
 /// assert_eq!(request.event_type().unwrap().as_str(), "user.delete");
+/// assert_eq!(request.tenant_id(), None);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Clone)]
@@ -42,6 +43,8 @@ struct Routing {
     id: Option<String>,
     #[serde(rename = "type")]
     event_type: Option<String>,
+    #[serde(rename = "tenantId")]
+    tenant_id: Option<String>,
 }
 
 impl EventRequest {
@@ -68,6 +71,11 @@ impl EventRequest {
     /// `event.type`.
     pub fn event_type(&self) -> Option<EventKey> {
         self.routing()?.event_type.as_deref().map(EventKey::from)
+    }
+
+    /// `event.tenantId` (system events have none).
+    pub fn tenant_id(&self) -> Option<Uuid> {
+        self.routing()?.tenant_id?.parse().ok()
     }
 
     fn routing(&self) -> Option<Routing> {
