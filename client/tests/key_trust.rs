@@ -334,3 +334,23 @@ async fn a_kid_flooded_before_it_became_the_webhooks_key_is_trusted_within_the_r
         rotated.elapsed()
     );
 }
+
+#[tokio::test]
+async fn every_instance_key_is_trusted_only_when_asked_for_by_name() {
+    let standin = standin().await;
+    let keys = FusionAuthKeys::builder(client(&standin))
+        .follow_webhook(WEBHOOK)
+        .trust_all_instance_keys()
+        .background_refresh(None)
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(keys.kids(), ["access-token-key", "hmac-1"]);
+    let (address, server) = receiver(SignatureVerifier::from_source(keys)).await;
+    assert_eq!(
+        post_signed(address, &access_token_key()).await,
+        200,
+        "the risk SECURITY.md describes: the access-token key signs webhooks too"
+    );
+    server.abort();
+}
