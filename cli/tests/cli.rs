@@ -70,6 +70,12 @@ async fn receiver() -> (SocketAddr, tokio::task::JoinHandle<()>, Bodies) {
         )
         .build()
         .unwrap();
+    let (address, server) = serve(webhook).await;
+    (address, server, bodies)
+}
+
+/// Serves `webhook` on a free port of 127.0.0.1.
+async fn serve(webhook: Webhook) -> (SocketAddr, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("the receiver could not bind a port");
@@ -77,7 +83,6 @@ async fn receiver() -> (SocketAddr, tokio::task::JoinHandle<()>, Bodies) {
     (
         address,
         tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook)),
-        bodies,
     )
 }
 
@@ -426,14 +431,7 @@ async fn strict_receiver() -> (SocketAddr, tokio::task::JoinHandle<()>) {
         )
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("the receiver could not bind a port");
-    let address = listener.local_addr().unwrap();
-    (
-        address,
-        tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook)),
-    )
+    serve(webhook).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,38 +7,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use fusionauth_standin::{API_KEY, StandIn};
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::testing::samples;
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
-use fusionauth_webhooks_client::{FusionAuthClient, FusionAuthKeys, webhook_from_env_with};
-use serde_json::{Value, json};
+use fusionauth_webhooks_client::{FusionAuthKeys, webhook_from_env_with};
+use serde_json::json;
+use support::{HMAC_1, HMAC_2, WEBHOOK, client, hmac_signer, jwk, serve, sign_with};
 use uuid::Uuid;
 
-const HMAC_1: Uuid = Uuid::from_u128(0x4e71);
-const HMAC_2: Uuid = Uuid::from_u128(0x4e72);
-const WEBHOOK: Uuid = Uuid::from_u128(0x3eb);
+mod support;
+
 const RECEIVER_KEY: &str = "receiver-key";
-
-/// An Ed25519 signer's public key as a JWK.
-fn jwk(signer: &TestSigner) -> Value {
-    let pem = signer.public_key_pem().unwrap();
-    let base64: String = pem
-        .lines()
-        .filter(|line| !line.starts_with("-----"))
-        .collect();
-    let der = STANDARD.decode(base64).unwrap();
-    let raw = &der[der.len() - 32..];
-    json!({ "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig",
-            "kid": signer.kid().unwrap(), "x": URL_SAFE_NO_PAD.encode(raw) })
-}
-
-fn hmac_signer(kid: &str, secret: &str) -> TestSigner {
-    TestSigner::hmac(Algorithm::HS256, secret).with_kid(kid)
-}
 
 /// The key that signs the instance's access tokens: published in the JWKS,
 /// not the webhook's key.
@@ -47,27 +28,9 @@ fn access_token_key() -> TestSigner {
 }
 
 async fn standin() -> StandIn {
-    let standin = StandIn::start().await;
+    let standin = support::standin().await;
     standin.state().jwks = json!({ "keys": [jwk(&access_token_key())] });
-    for (id, kid, secret) in [
-        (HMAC_1, "hmac-1", "first-secret"),
-        (HMAC_2, "hmac-2", "second-secret"),
-    ] {
-        standin.state().keys.insert(
-            id,
-            json!({ "id": id, "kid": kid, "type": "HMAC", "algorithm": "HS256", "secret": secret }),
-        );
-    }
-    standin.insert_webhook(
-        json!({ "id": WEBHOOK, "url": "https://app.example.com/hook",
-        "connectTimeout": 1000, "readTimeout": 2000,
-        "signatureConfiguration": { "enabled": true, "signingKeyId": HMAC_1 } }),
-    );
     standin
-}
-
-fn client(standin: &StandIn) -> FusionAuthClient {
-    FusionAuthClient::new(standin.url(), API_KEY).unwrap()
 }
 
 /// A receiver on a real socket that requires the API key and a signature
@@ -80,17 +43,6 @@ async fn receiver(verifier: SignatureVerifier) -> (SocketAddr, tokio::task::Join
         .build()
         .unwrap();
     serve(webhook).await
-}
-
-async fn serve(webhook: Webhook) -> (SocketAddr, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("the receiver could not bind a port");
-    let address = listener.local_addr().unwrap();
-    (
-        address,
-        tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook)),
-    )
 }
 
 /// POSTs a `user.delete` signed by `signer`, as FusionAuth would; the status.
@@ -192,8 +144,7 @@ async fn a_key_deleted_in_fusionauth_is_dropped_and_the_webhooks_new_key_loads()
     );
 
     // The first key leaks: the admin moves the webhook to the second and deletes the first.
-    standin.state().webhooks.get_mut(&WEBHOOK).unwrap()["signatureConfiguration"]["signingKeyId"] =
-        json!(HMAC_2);
+    sign_with(&standin, HMAC_2);
     standin.state().keys.remove(&HMAC_1);
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(
@@ -223,8 +174,7 @@ async fn one_request_with_a_made_up_kid_does_not_delay_a_rotation() {
         401
     );
 
-    standin.state().webhooks.get_mut(&WEBHOOK).unwrap()["signatureConfiguration"]["signingKeyId"] =
-        json!(HMAC_2);
+    sign_with(&standin, HMAC_2);
     // FusionAuth's first attempt and its three back-to-back retries.
     let mut statuses = Vec::new();
     for _ in 0..4 {
@@ -275,8 +225,7 @@ async fn a_rotation_is_followed_on_its_first_delivery_under_a_flood_of_made_up_k
     let senders = flood(address, 16, || Uuid::new_v4().to_string(), stop.clone());
     tokio::time::sleep(Duration::from_millis(1500)).await;
 
-    standin.state().webhooks.get_mut(&WEBHOOK).unwrap()["signatureConfiguration"]["signingKeyId"] =
-        json!(HMAC_2);
+    sign_with(&standin, HMAC_2);
     let rotated = Instant::now();
     let first = post_signed(address, &hmac_signer("hmac-2", "second-secret")).await;
     let waited = rotated.elapsed();
@@ -316,8 +265,7 @@ async fn a_kid_flooded_before_it_became_the_webhooks_key_is_trusted_within_the_r
         sender.await.unwrap();
     }
 
-    standin.state().webhooks.get_mut(&WEBHOOK).unwrap()["signatureConfiguration"]["signingKeyId"] =
-        json!(HMAC_2);
+    sign_with(&standin, HMAC_2);
     let rotated = Instant::now();
     while post_signed(address, &hmac_signer("hmac-2", "second-secret")).await != 200 {
         assert!(

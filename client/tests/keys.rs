@@ -4,89 +4,22 @@
 
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use fusionauth_standin::{API_KEY, StandIn};
 use fusionauth_webhooks::signature::{Algorithm, SignatureError};
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks::testing::{TestClient, TestRequest, samples};
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier};
-use fusionauth_webhooks_client::{
-    FusionAuthClient, FusionAuthKeys, KeyLoadError, webhook_from_env_with,
-};
-use serde_json::{Value, json};
+use fusionauth_webhooks_client::{FusionAuthKeys, KeyLoadError, webhook_from_env_with};
+use serde_json::json;
+use support::{ED_1, ED_2, HMAC_1, HMAC_2, WEBHOOK, client, hmac_signer, jwk, sign_with, standin};
 use uuid::Uuid;
 
+mod support;
+
 const JWKS: &str = "GET /.well-known/jwks.json";
-const HMAC_1: Uuid = Uuid::from_u128(0x4e71);
-const HMAC_2: Uuid = Uuid::from_u128(0x4e72);
-const ED_1: Uuid = Uuid::from_u128(0xed1);
-const ED_2: Uuid = Uuid::from_u128(0xed2);
-const WEBHOOK: Uuid = Uuid::from_u128(0x3eb);
 
 fn webhook_hits(standin: &StandIn) -> usize {
     standin.hits(&format!("GET /api/webhook/{WEBHOOK}"))
-}
-
-/// An Ed25519 signer's public key as a JWK.
-fn jwk(signer: &TestSigner) -> Value {
-    let pem = signer.public_key_pem().unwrap();
-    let base64: String = pem
-        .lines()
-        .filter(|line| !line.starts_with("-----"))
-        .collect();
-    let der = STANDARD.decode(base64).unwrap();
-    let raw = &der[der.len() - 32..];
-    json!({ "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig",
-            "kid": signer.kid().unwrap(), "x": URL_SAFE_NO_PAD.encode(raw) })
-}
-
-fn hmac_signer(kid: &str, secret: &str) -> TestSigner {
-    TestSigner::hmac(Algorithm::HS256, secret).with_kid(kid)
-}
-
-/// A Key Master Ed25519 key as FusionAuth shows it: its kid and public key.
-fn ed25519_key(id: Uuid, signer: &TestSigner) -> Value {
-    json!({ "id": id, "kid": signer.kid(), "type": "OKP", "algorithm": "Ed25519",
-            "publicKey": signer.public_key_pem(), "hasPrivateKey": true })
-}
-
-async fn standin() -> StandIn {
-    let standin = StandIn::start().await;
-    let mut state = standin.state();
-    for (id, kid, secret) in [
-        (HMAC_1, "hmac-1", "first-secret"),
-        (HMAC_2, "hmac-2", "second-secret"),
-    ] {
-        state.keys.insert(
-            id,
-            json!({ "id": id, "kid": kid, "type": "HMAC", "algorithm": "HS256", "secret": secret }),
-        );
-    }
-    state.keys.insert(
-        ED_1,
-        ed25519_key(ED_1, &TestSigner::new(Algorithm::Ed25519)),
-    );
-    state.keys.insert(
-        ED_2,
-        ed25519_key(ED_2, &TestSigner::second_key(Algorithm::Ed25519)),
-    );
-    drop(state);
-    standin.insert_webhook(
-        json!({ "id": WEBHOOK, "url": "https://app.example.com/hook",
-        "connectTimeout": 1000, "readTimeout": 2000,
-        "signatureConfiguration": { "enabled": true, "signingKeyId": HMAC_1 } }),
-    );
-    standin
-}
-
-fn sign_with(standin: &StandIn, key: Uuid) {
-    standin.state().webhooks.get_mut(&WEBHOOK).unwrap()["signatureConfiguration"]["signingKeyId"] =
-        json!(key);
-}
-
-fn client(standin: &StandIn) -> FusionAuthClient {
-    FusionAuthClient::new(standin.url(), API_KEY).unwrap()
 }
 
 /// Verifies a request signed by `signer` the way the webhook does (refreshing on an unknown kid).

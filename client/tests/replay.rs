@@ -14,7 +14,10 @@ use fusionauth_webhooks_client::{
     replay_into_router,
 };
 use serde_json::{Value, json};
+use support::serve;
 use uuid::Uuid;
+
+mod support;
 
 const TYPES: [EventType; 3] = [
     EventType::UserCreate,
@@ -88,18 +91,6 @@ fn router(effects: Arc<Mutex<Effects>>) -> Router {
             Ok(())
         }
     })
-}
-
-/// Serves `webhook` on a free port of 127.0.0.1.
-async fn serve(webhook: Webhook) -> (SocketAddr, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("the receiver could not bind a port");
-    let address = listener.local_addr().unwrap();
-    (
-        address,
-        tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook)),
-    )
 }
 
 /// A receiver requiring an API key and an HMAC signature, on a socket.
