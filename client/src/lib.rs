@@ -28,7 +28,8 @@
 //! # At a receiver's startup
 //!
 //! Make FusionAuth's webhook match the receiver, then verify signatures with
-//! keys that follow FusionAuth ([`FusionAuthKeys`]). With the process
+//! exactly the key FusionAuth signs the webhook with, followed through
+//! rotations ([`FusionAuthKeys`]). With the process
 //! environment, use [`FusionAuthClient::from_env`], [`ReceiverConfig::from_env`]
 //! and [`webhook_from_env`]; here the variables come from a closure:
 //!
@@ -67,7 +68,14 @@
 //!
 //! Every call returns [`Error`] on failure: validation errors (400) with
 //! FusionAuth's field errors, 401, 404, server errors, timeouts and
-//! connection failures each have their own variant.
+//! connection failures each have their own variant, and so do what a broken
+//! or hostile server may do: an answer over the size limit (refused unread),
+//! a redirect to another origin (not followed), pages that never end (a
+//! bounded search, then an error).
+//!
+//! The models are checked against FusionAuth's own description of its
+//! classes and calls (the JSON its official clients are generated from):
+//! every field typed as FusionAuth types it, nothing lost on the way through.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
