@@ -147,3 +147,56 @@ async fn a_415_says_which_content_type_came_and_which_was_expected() {
         "{log}"
     );
 }
+
+/// Keys that a source no longer trusts: every request is refused.
+#[cfg(feature = "signature")]
+#[derive(Debug)]
+struct NoTrustedKeys;
+
+#[cfg(feature = "signature")]
+#[async_trait::async_trait]
+impl fusionauth_webhooks::KeySource for NoTrustedKeys {
+    fn current(&self) -> fusionauth_webhooks::SignatureVerifier {
+        fusionauth_webhooks::SignatureVerifier::unavailable(
+            "fusionauth answered 500 to every refresh for 2h",
+        )
+    }
+
+    async fn refresh(&self, _kid: &str) -> Option<fusionauth_webhooks::SignatureVerifier> {
+        None
+    }
+}
+
+#[cfg(feature = "signature")]
+#[tokio::test(flavor = "current_thread")]
+async fn a_key_source_without_keys_it_trusts_is_a_503_whose_log_line_says_why() {
+    use fusionauth_webhooks::SignatureVerifier;
+    use fusionauth_webhooks::signature::Algorithm;
+    use fusionauth_webhooks::testing::signing::TestSigner;
+
+    let (captured, _guard) = capture();
+    let webhook = Webhook::builder()
+        .basic_auth("fusionauth", SECRET)
+        .signature(SignatureVerifier::from_source(NoTrustedKeys))
+        .router(Router::new().on_any(|_: Event| async { Ok(()) }))
+        .build()
+        .unwrap();
+    let request = TestRequest::body(r#"{"event":{"type":"user.create"}}"#)
+        .basic_auth("fusionauth", SECRET)
+        .signed(&TestSigner::new(Algorithm::Ed25519));
+    let response = TestClient::new(webhook).send(request.build()).await;
+    assert_eq!(response.status, 503);
+    assert!(
+        response.headers.get("www-authenticate").is_none(),
+        "nothing is wrong with the credentials"
+    );
+    let log = captured.text();
+    assert!(
+        log.contains("outcome=\"keys_unavailable\" status=503"),
+        "{log}"
+    );
+    assert!(
+        log.contains("fusionauth answered 500 to every refresh for 2h"),
+        "{log}"
+    );
+}

@@ -1,14 +1,15 @@
 //! The command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks::signature::Algorithm;
+use fusionauth_webhooks::signature::{Algorithm, HMAC_KID_ENV, HMAC_SECRET_ENV};
+use fusionauth_webhooks::{ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_HEADERS};
 use fusionauth_webhooks_client::{
-    Credentials, DeliveryTarget, EventKey, EventLogSearch, EventResult, FusionAuthClient,
-    ReceiverConfig, Signer,
+    Credentials, DeliveryTarget, ENV_WEBHOOK_ID, ENV_WEBHOOK_URL, EventKey, EventLogSearch,
+    EventRequest, EventResult, FusionAuthClient, ReceiverConfig, Signer, WebhookEventLog,
 };
 use uuid::Uuid;
 
@@ -32,14 +33,20 @@ pub(crate) struct Cli {
     /// The FusionAuth instance, e.g. `https://auth.example.com`.
     #[arg(long, global = true, env = "FUSIONAUTH_URL")]
     pub(crate) url: Option<String>,
-    /// A FusionAuth API key (sent as `Authorization`).
+    /// A FusionAuth API key (sent as `Authorization`). Prefer the environment
+    /// variable or --api-key-file: arguments are visible to other users in
+    /// the process list.
     #[arg(
         long,
         global = true,
         env = "FUSIONAUTH_API_KEY",
-        hide_env_values = true
+        hide_env_values = true,
+        conflicts_with = "api_key_file"
     )]
     pub(crate) api_key: Option<String>,
+    /// A file holding the FusionAuth API key.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) api_key_file: Option<PathBuf>,
     /// The tenant for an API key not bound to one (`X-FusionAuth-TenantId`).
     #[arg(long, global = true, env = "FUSIONAUTH_TENANT_ID")]
     pub(crate) tenant_id: Option<Uuid>,
@@ -75,39 +82,64 @@ pub(crate) enum Command {
     Replay(ReplayArgs),
 }
 
-/// How to authenticate and sign requests to a receiver, as FusionAuth would.
+/// How to authenticate and sign requests to a receiver, as FusionAuth
+/// would. Every secret also comes from the variable the receiver reads, or a
+/// file: prefer those, since arguments are visible to other users in the
+/// process list.
 #[derive(Debug, Args)]
 pub(crate) struct DeliveryArgs {
-    /// The receiver's `Authorization` header value.
+    /// The receiver's `Authorization` header value. Prefer the environment
+    /// variable or --key-file: arguments show in the process list.
     #[arg(
         long = "key",
-        env = "FUSIONAUTH_WEBHOOK_API_KEY",
-        hide_env_values = true
+        env = ENV_API_KEY,
+        hide_env_values = true,
+        conflicts_with = "key_file"
     )]
     pub(crate) key: Option<String>,
-    /// HTTP basic auth, `USER:PASSWORD`.
-    #[arg(long, value_name = "USER:PASSWORD")]
+    /// A file holding the receiver's `Authorization` header value.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key_file: Option<PathBuf>,
+    /// HTTP basic auth, `USER:PASSWORD`. Prefer --basic-user with the
+    /// environment variable FUSIONAUTH_WEBHOOK_BASIC_PASSWORD or
+    /// --basic-password-file: arguments show in the process list.
+    #[arg(long, value_name = "USER:PASSWORD", conflicts_with_all = ["basic_user", "basic_password_file"])]
     pub(crate) basic: Option<String>,
-    /// Another header to send, `Name=value` (repeatable).
+    /// The basic-auth username.
+    #[arg(long, env = ENV_BASIC_USER, value_name = "USER")]
+    pub(crate) basic_user: Option<String>,
+    /// The basic-auth password (from the environment variable only: an
+    /// argument would show in the process list).
+    #[arg(long, env = ENV_BASIC_PASSWORD, hide_env_values = true, hide = true)]
+    pub(crate) basic_password: Option<String>,
+    /// A file holding the basic-auth password.
+    #[arg(long, value_name = "FILE", conflicts_with = "basic_password")]
+    pub(crate) basic_password_file: Option<PathBuf>,
+    /// Another header to send, `Name=value` (repeatable). For secrets prefer
+    /// FUSIONAUTH_WEBHOOK_HEADERS (`Name=value;Other=value`) or
+    /// --headers-file: arguments show in the process list.
     #[arg(long = "header", value_name = "NAME=VALUE")]
     pub(crate) headers: Vec<String>,
-    /// Sign with this HMAC secret (HS256).
+    /// A file of headers to send, `Name=value`, one a line.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) headers_file: Option<PathBuf>,
+    /// Sign with this HMAC secret (HS256). Prefer the environment variable or
+    /// --hmac-secret-file: arguments show in the process list.
     #[arg(
         long,
-        env = "FUSIONAUTH_WEBHOOK_HMAC_SECRET",
+        env = HMAC_SECRET_ENV,
         hide_env_values = true,
-        conflicts_with = "signing_key"
+        conflicts_with_all = ["signing_key", "hmac_secret_file"]
     )]
     pub(crate) hmac_secret: Option<String>,
+    /// A file holding the HMAC secret to sign with.
+    #[arg(long, value_name = "FILE", conflicts_with = "signing_key")]
+    pub(crate) hmac_secret_file: Option<PathBuf>,
     /// Sign with this private key (PEM file: RSA, EC or Ed25519).
     #[arg(long, value_name = "PEM")]
     pub(crate) signing_key: Option<PathBuf>,
     /// The `kid` to put in the signature (the Key Master key's kid).
-    #[arg(
-        long,
-        env = "FUSIONAUTH_WEBHOOK_HMAC_KID",
-        default_value = "fusionauth-webhooks-cli"
-    )]
+    #[arg(long, env = HMAC_KID_ENV, default_value = "fusionauth-webhooks-cli")]
     pub(crate) kid: String,
     /// The signing algorithm (default: from the key; e.g. RS384, ES384, HS512).
     #[arg(long)]
@@ -115,14 +147,40 @@ pub(crate) struct DeliveryArgs {
 }
 
 impl DeliveryArgs {
-    pub(crate) fn target(&self, url: &str) -> Result<DeliveryTarget, Failure> {
-        let mut credentials = Credentials::default();
-        credentials.api_key = self.key.clone();
-        if let Some(basic) = &self.basic {
-            let (user, password) = basic
-                .split_once(':')
-                .ok_or_else(|| Failure::usage("--basic expects USER:PASSWORD"))?;
-            credentials.basic_auth = Some((user.to_owned(), password.to_owned()));
+    /// The credentials: from the receiver's environment variables, then files, then arguments.
+    fn credentials(&self) -> Result<Credentials, Failure> {
+        let mut credentials = Credentials::from_env()?;
+        if let Some(key) = self.key.clone().or(read_secret(self.key_file.as_deref())?) {
+            credentials.api_key = Some(key);
+        }
+        let password = self
+            .basic_password
+            .clone()
+            .or(read_secret(self.basic_password_file.as_deref())?);
+        match (&self.basic, &self.basic_user, password) {
+            (Some(basic), _, _) => {
+                let (user, password) = basic
+                    .split_once(':')
+                    .ok_or_else(|| Failure::usage("--basic expects USER:PASSWORD"))?;
+                credentials.basic_auth = Some((user.to_owned(), password.to_owned()));
+            }
+            (None, Some(user), Some(password)) => {
+                credentials.basic_auth = Some((user.clone(), password));
+            }
+            (None, Some(_), None) => {
+                return Err(Failure::usage(format!(
+                    "--basic-user needs a password: set {ENV_BASIC_PASSWORD} or --basic-password-file"
+                )));
+            }
+            (None, None, Some(_)) => {
+                return Err(Failure::usage(
+                    "a basic-auth password needs --basic-user (or FUSIONAUTH_WEBHOOK_BASIC_USER)",
+                ));
+            }
+            (None, None, None) => {}
+        }
+        if let Some(text) = read_secret(self.headers_file.as_deref())? {
+            credentials.headers.extend(parse_headers(&text)?);
         }
         for header in &self.headers {
             let (name, value) = header
@@ -132,7 +190,11 @@ impl DeliveryArgs {
                 .headers
                 .push((name.to_owned(), value.to_owned()));
         }
-        let mut target = DeliveryTarget::new(url)?.credentials(credentials);
+        Ok(credentials)
+    }
+
+    pub(crate) fn target(&self, url: &str) -> Result<DeliveryTarget, Failure> {
+        let mut target = DeliveryTarget::new(url)?.credentials(self.credentials()?)?;
         let alg = match &self.alg {
             Some(name) => Some(
                 Algorithm::from_name(name)
@@ -140,7 +202,11 @@ impl DeliveryArgs {
             ),
             None => None,
         };
-        if let Some(secret) = &self.hmac_secret {
+        let secret = self
+            .hmac_secret
+            .clone()
+            .or(read_secret(self.hmac_secret_file.as_deref())?);
+        if let Some(secret) = secret {
             let signer = match alg {
                 Some(alg) => Signer::private_key_pem(&self.kid, secret.as_bytes(), Some(alg)),
                 None => Ok(Signer::hmac(&self.kid, secret)),
@@ -156,6 +222,25 @@ impl DeliveryArgs {
         }
         Ok(target)
     }
+}
+
+/// A secret from a file, without the final line break an editor leaves.
+pub(crate) fn read_secret(path: Option<&Path>) -> Result<Option<String>, Failure> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| Failure::usage(format!("cannot read {}: {error}", path.display())))?;
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    Ok(Some(text.strip_suffix('\r').unwrap_or(text).to_owned()))
+}
+
+/// `Name=value` pairs, one a line or separated by `;`, as in FUSIONAUTH_WEBHOOK_HEADERS.
+fn parse_headers(text: &str) -> Result<Vec<(String, String)>, Failure> {
+    let credentials =
+        Credentials::from_env_with(|name| (name == ENV_HEADERS).then(|| text.to_owned()))
+            .map_err(|_| Failure::usage("--headers-file expects `Name=value` lines"))?;
+    Ok(credentials.headers)
 }
 
 #[derive(Debug, Args)]
@@ -196,10 +281,10 @@ pub(crate) struct ReceiverArgs {
     pub(crate) handler_timeout: Option<Duration>,
     /// `connectTimeout` in ms.
     #[arg(long)]
-    pub(crate) connect_timeout: Option<u32>,
+    pub(crate) connect_timeout: Option<i32>,
     /// `readTimeout` in ms.
     #[arg(long)]
-    pub(crate) read_timeout: Option<u32>,
+    pub(crate) read_timeout: Option<i32>,
     /// Use the webhook for these tenants only (comma separated; default: global).
     #[arg(long, value_delimiter = ',')]
     pub(crate) tenants: Option<Vec<Uuid>>,
@@ -264,7 +349,14 @@ pub(crate) struct LogFilter {
     /// Only events whose delivery failed.
     #[arg(long)]
     pub(crate) failed: bool,
-    /// At most this many events.
+    /// Only events FusionAuth sent to this webhook (it has an attempt to it).
+    #[arg(long, env = ENV_WEBHOOK_ID)]
+    pub(crate) webhook_id: Option<Uuid>,
+    /// Only events of these tenants (comma separated).
+    #[arg(long = "tenant", value_delimiter = ',', value_name = "TENANT_ID")]
+    pub(crate) tenants: Vec<Uuid>,
+    /// At most this many events (without it, more than 10,000 matching is an
+    /// error: narrow the search).
     #[arg(long)]
     pub(crate) limit: Option<usize>,
 }
@@ -285,6 +377,16 @@ impl LogFilter {
         }
         Ok(search)
     }
+
+    /// Whether a log passes the filters the search cannot apply: the webhook
+    /// (`webhook`, this filter's or the one found for it) and the tenants.
+    pub(crate) fn keeps(&self, log: &WebhookEventLog, webhook: Option<Uuid>) -> bool {
+        let to_webhook = webhook.is_none_or(|id| log.webhook_ids().contains(&id));
+        let tenant = log.event.as_ref().and_then(EventRequest::tenant_id);
+        let of_tenant =
+            self.tenants.is_empty() || tenant.is_some_and(|id| self.tenants.contains(&id));
+        to_webhook && of_tenant
+    }
 }
 
 #[derive(Debug, Args)]
@@ -297,7 +399,15 @@ pub(crate) struct EventsArgs {
 pub(crate) struct ReplayArgs {
     #[command(flatten)]
     pub(crate) filter: LogFilter,
-    /// The receiver's URL.
+    /// The receiver's public URL, to find its webhook when --webhook-id is not
+    /// given: only the events FusionAuth sent to that webhook are replayed.
+    #[arg(long, env = ENV_WEBHOOK_URL)]
+    pub(crate) webhook_url: Option<String>,
+    /// Replay the events of every webhook of the instance, not only the
+    /// receiver's (whatever --webhook-id or --webhook-url say).
+    #[arg(long)]
+    pub(crate) all_webhooks: bool,
+    /// The receiver's URL, where the events are sent.
     #[arg(long)]
     pub(crate) to: String,
     #[command(flatten)]
@@ -312,8 +422,9 @@ impl Cli {
         })?;
         let api_key = self
             .api_key
-            .as_deref()
-            .ok_or_else(|| Failure::usage("set --api-key or FUSIONAUTH_API_KEY"))?;
+            .clone()
+            .or(read_secret(self.api_key_file.as_deref())?)
+            .ok_or_else(|| Failure::usage("set FUSIONAUTH_API_KEY, --api-key-file or --api-key"))?;
         let mut builder = FusionAuthClient::builder(url)
             .api_key(api_key)
             .timeout(self.timeout);

@@ -38,6 +38,14 @@ impl Failure {
         }
     }
 
+    /// The receiver did not take what was sent (exit code 1).
+    pub(crate) fn refused(message: impl Into<String>) -> Failure {
+        Failure {
+            code: Code::Findings,
+            message: message.into(),
+        }
+    }
+
     /// Prints the failure (JSON on stdout with `--json`, else on stderr) and gives its code.
     pub(crate) fn report(self, json: bool) -> Code {
         if json {

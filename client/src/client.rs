@@ -15,9 +15,18 @@ use crate::error::{ApiErrors, Error};
 /// The header naming the tenant for an API key that is not bound to one.
 pub const TENANT_ID_HEADER: &str = "X-FusionAuth-TenantId";
 
+/// The largest answer a client reads by default, in bytes (16 MiB): a page
+/// of 100 event logs of 160 KiB each. Larger answers are refused unread
+/// ([`Error::ResponseTooLarge`]); see [`ClientBuilder::max_response_size`].
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 16 * 1024 * 1024;
+
 /// A FusionAuth API client: cheap to clone (all clones share one connection pool).
 ///
-/// `Debug` never shows the API key.
+/// `Debug` never shows the API key. Against a broken or hostile server: an
+/// answer larger than [`max_response_size`](ClientBuilder::max_response_size)
+/// is refused unread, and a redirect is followed only within the origin of
+/// the base URL (one elsewhere would re-send the API key and the body):
+/// [`Error::Redirected`] names where it led.
 ///
 /// ```
 /// use std::time::Duration;
@@ -41,15 +50,30 @@ struct Inner {
     base: reqwest::Url,
     api_key: Option<HeaderValue>,
     tenant_id: Option<Uuid>,
+    max_response_size: usize,
 }
 
 /// A client configuration that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// The base URL is not an absolute `http` or `https` URL.
-    #[error("the fusionauth url is not an absolute http(s) url: {0}")]
-    InvalidUrl(String),
+    /// The URL is not an absolute `http` or `https` URL, or holds
+    /// credentials (`user:password@`), which are shown as `[credentials]`.
+    #[error("the url {url} cannot be used: {reason}")]
+    InvalidUrl {
+        /// The URL, without any credentials it held.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A header to send has a name or value HTTP cannot carry (the value is not shown).
+    #[error("the header {name} cannot be sent: {reason}")]
+    InvalidHeader {
+        /// The header's name, as given.
+        name: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The API key holds characters a header cannot carry.
     #[error("the api key is not a valid header value")]
     InvalidApiKey,
@@ -89,6 +113,7 @@ pub struct ClientBuilder {
     only_given_ca: bool,
     connect_timeout: Duration,
     timeout: Duration,
+    max_response_size: usize,
 }
 
 impl FusionAuthClient {
@@ -102,6 +127,7 @@ impl FusionAuthClient {
             only_given_ca: false,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 
@@ -159,11 +185,9 @@ impl FusionAuthClient {
             .send()
             .await
             .map_err(|error| Error::from_reqwest(&error))?;
+        crate::http::refuse_redirect(&response)?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|error| Error::from_reqwest(&error))?;
+        let bytes = crate::http::read_limited(response, self.inner.max_response_size).await?;
         match status {
             status if status.is_success() => {
                 if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -268,12 +292,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`]); a larger one is refused unread with
+    /// [`Error::ResponseTooLarge`]. Raise it for event logs with very large
+    /// events, or lower the page size of the search.
+    pub fn max_response_size(mut self, bytes: usize) -> ClientBuilder {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Builds the client and its connection pool.
     pub fn build(self) -> Result<FusionAuthClient, ConfigError> {
-        let mut base = reqwest::Url::parse(self.url.trim())
-            .ok()
-            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
-            .ok_or_else(|| ConfigError::InvalidUrl(self.url.clone()))?;
+        let mut base = crate::http::parse_url(&self.url)?;
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
@@ -295,14 +325,10 @@ impl ClientBuilder {
             }
             certificates.extend(bundle);
         }
-        install_crypto_provider();
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(concat!(
-                "fusionauth-webhooks-client/",
-                env!("CARGO_PKG_VERSION")
-            ));
+        let mut http = crate::http::client(self.connect_timeout, self.timeout).user_agent(concat!(
+            "fusionauth-webhooks-client/",
+            env!("CARGO_PKG_VERSION")
+        ));
         http = if self.only_given_ca {
             http.tls_certs_only(certificates)
         } else {
@@ -317,6 +343,7 @@ impl ClientBuilder {
                 base,
                 api_key,
                 tenant_id: self.tenant_id,
+                max_response_size: self.max_response_size,
             }),
         })
     }
@@ -325,13 +352,14 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("url", &self.url)
+            .field("url", &crate::http::without_credentials(&self.url))
             .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
             .field("tenant_id", &self.tenant_id)
             .field("ca_certificates", &self.ca_pem.len())
             .field("only_given_ca", &self.only_given_ca)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("max_response_size", &self.max_response_size)
             .finish()
     }
 }

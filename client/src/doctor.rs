@@ -178,10 +178,9 @@ fn webhook_findings(webhook: &Webhook, receiver: &ReceiverConfig) -> Vec<Finding
         findings.push(finding(severity, change.field, message, Some(SYNC_FIX)));
     }
     let scoped = |ids: &Option<Vec<Uuid>>| ids.as_ref().is_some_and(|ids| !ids.is_empty());
-    if webhook.global != Some(true)
-        && !scoped(&webhook.tenant_ids)
-        && !scoped(&webhook.application_ids)
-    {
+    // Before 1.37 (webhooks with `applicationIds`) every webhook got every tenant's events.
+    let before_tenant_scopes = webhook.extra.contains_key("applicationIds");
+    if webhook.global != Some(true) && !scoped(&webhook.tenant_ids) && !before_tenant_scopes {
         findings.push(finding(
             Severity::Problem,
             "tenants",
@@ -203,7 +202,10 @@ async fn signing_key_findings(
     Ok(Some(match client.retrieve_key(key_id).await {
         Ok(key) => {
             let kid = key.kid.as_deref().unwrap_or("?");
-            let algorithm = key.algorithm.as_deref().unwrap_or("?");
+            let algorithm = key
+                .algorithm
+                .as_ref()
+                .map_or("?", |algorithm| algorithm.as_str());
             finding(
                 Severity::Ok,
                 "signing key",
@@ -273,7 +275,7 @@ async fn delivery_findings(
     recent: u32,
 ) -> Result<(Option<Finding>, Vec<WebhookEventLog>), SyncError> {
     let search = EventLogSearch {
-        number_of_results: Some(recent),
+        number_of_results: Some(i32::try_from(recent).unwrap_or(i32::MAX)),
         order_by: Some("insertInstant DESC".to_owned()),
         ..EventLogSearch::default()
     };

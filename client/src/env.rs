@@ -1,5 +1,6 @@
 //! Configuration from environment variables.
 
+use fusionauth_webhooks::signature::{HMAC_SECRET_ENV, JWKS_ENV};
 use fusionauth_webhooks::{Router, SignatureVerifier, Webhook, WebhookBuilder};
 use uuid::Uuid;
 
@@ -85,11 +86,16 @@ fn uuid(name: &'static str, value: &str) -> Result<Uuid, ConfigError> {
 }
 
 /// A webhook receiver for `router` configured from the environment: the
-/// core's variables ([`WebhookBuilder::from_env`]), and, when
-/// [`ENV_URL`] and [`ENV_API_KEY`] are set, signature keys that follow
-/// FusionAuth ([`FusionAuthKeys`]: the JWKS, the HMAC key
-/// `FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID`, the signing key of the webhook
-/// [`ENV_WEBHOOK_ID`]) instead of the core's static signature variables.
+/// core's variables ([`WebhookBuilder::from_env`]), and signature keys that
+/// follow FusionAuth ([`FusionAuthKeys`]) when [`ENV_URL`] and
+/// [`ENV_API_KEY`] are set and a variable names what to trust: the webhook
+/// [`ENV_WEBHOOK_ID`] (its signing key, followed through rotations) and the
+/// Key Master key `FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID`. Nothing else of the
+/// instance is trusted.
+///
+/// The core's own signature variables (`FUSIONAUTH_WEBHOOK_HMAC_SECRET`,
+/// `FUSIONAUTH_WEBHOOK_JWKS`) win: with one of them set, the signature is
+/// checked with exactly those keys, whatever else is set.
 ///
 /// Loads the keys once before returning; needs a tokio runtime.
 pub async fn webhook_from_env(router: Router) -> Result<Webhook, EnvError> {
@@ -97,20 +103,49 @@ pub async fn webhook_from_env(router: Router) -> Result<Webhook, EnvError> {
 }
 
 /// [`webhook_from_env`] with variables looked up with `lookup`.
+///
+/// ```
+/// use fusionauth_webhooks::{Event, Router};
+/// use fusionauth_webhooks_client::webhook_from_env_with;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // A static HMAC key: FusionAuth's URL and API key (for `sync`, say) change nothing.
+/// let env = |name: &str| match name {
+///     "FUSIONAUTH_URL" => Some("https://auth.example.com".to_owned()),
+///     "FUSIONAUTH_API_KEY" => Some("the api key".to_owned()),
+///     "FUSIONAUTH_WEBHOOK_API_KEY" => Some("a-long-random-key".to_owned()),
+///     "FUSIONAUTH_WEBHOOK_HMAC_SECRET" => Some("the hmac secret".to_owned()),
+///     "FUSIONAUTH_WEBHOOK_HMAC_KID" => Some("hmac-1".to_owned()),
+///     _ => None,
+/// };
+/// let router = Router::new().on_any(|_: Event| async { Ok(()) });
+/// let webhook = webhook_from_env_with(router, env).await?;
+/// # let _ = webhook;
+/// # Ok(())
+/// # }
+/// ```
 pub async fn webhook_from_env_with(
     router: Router,
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<Webhook, EnvError> {
     let mut builder = WebhookBuilder::from_env_with(&lookup)?.router(router);
     let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
-    if var(ENV_URL).is_some() && var(ENV_API_KEY).is_some() {
+    let static_keys = var(HMAC_SECRET_ENV).is_some() || var(JWKS_ENV).is_some();
+    let signing_key = var(ENV_SIGNING_KEY_ID)
+        .map(|id| uuid(ENV_SIGNING_KEY_ID, &id))
+        .transpose()?;
+    let webhook = var(ENV_WEBHOOK_ID)
+        .map(|id| uuid(ENV_WEBHOOK_ID, &id))
+        .transpose()?;
+    let fusionauth = var(ENV_URL).is_some() && var(ENV_API_KEY).is_some();
+    if !static_keys && fusionauth && (signing_key.is_some() || webhook.is_some()) {
         let client = FusionAuthClient::from_env_with(&lookup)?;
         let mut keys = FusionAuthKeys::builder(client);
-        if let Some(id) = var(ENV_SIGNING_KEY_ID) {
-            keys = keys.hmac_key(uuid(ENV_SIGNING_KEY_ID, &id)?);
+        if let Some(id) = signing_key {
+            keys = keys.key(id);
         }
-        if let Some(id) = var(ENV_WEBHOOK_ID) {
-            keys = keys.follow_webhook(uuid(ENV_WEBHOOK_ID, &id)?);
+        if let Some(id) = webhook {
+            keys = keys.follow_webhook(id);
         }
         builder = builder.signature(SignatureVerifier::from_source(keys.load().await?));
     }

@@ -43,6 +43,39 @@ pub enum Error {
     /// FusionAuth could not be reached (DNS, refused connection, TLS).
     #[error("could not reach fusionauth: {0}")]
     Connection(String),
+    /// The answer is larger than the client reads; it was not read.
+    #[error(
+        "the answer is larger than the limit of {limit} bytes and was not read \
+         (raise the limit if such answers are expected)"
+    )]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The server redirected to another origin, which is not followed: it
+    /// would re-send the API key or the receiver's credentials and the body
+    /// there.
+    #[error(
+        "the server answered {status} redirecting to {to}, another origin; redirects to another \
+         origin are not followed (they would re-send the credentials and the body there): \
+         use that url if it is the right one"
+    )]
+    Redirected {
+        /// The redirect's status.
+        status: u16,
+        /// The origin (`scheme://host:port`) it led to.
+        to: String,
+    },
+    /// The search matches more results than the client fetches in one go
+    /// (or the server keeps sending full pages).
+    #[error(
+        "the search matches more than {maximum} results, the maximum fetched at once; narrow it \
+         (a time range, an event type, the failed ones) or give a limit"
+    )]
+    TooManyResults {
+        /// The maximum.
+        maximum: usize,
+    },
     /// The answer was not the JSON the API documents. The message names the
     /// JSON path and what was expected, never the value found (it may be a secret).
     #[error("unexpected body from fusionauth at `{path}`: {reason}")]

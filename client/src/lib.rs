@@ -28,7 +28,8 @@
 //! # At a receiver's startup
 //!
 //! Make FusionAuth's webhook match the receiver, then verify signatures with
-//! keys that follow FusionAuth ([`FusionAuthKeys`]). With the process
+//! exactly the key FusionAuth signs the webhook with, followed through
+//! rotations ([`FusionAuthKeys`]). With the process
 //! environment, use [`FusionAuthClient::from_env`], [`ReceiverConfig::from_env`]
 //! and [`webhook_from_env`]; here the variables come from a closure:
 //!
@@ -67,16 +68,25 @@
 //!
 //! Every call returns [`Error`] on failure: validation errors (400) with
 //! FusionAuth's field errors, 401, 404, server errors, timeouts and
-//! connection failures each have their own variant.
+//! connection failures each have their own variant, and so do what a broken
+//! or hostile server may do: an answer over the size limit (refused unread),
+//! a redirect to another origin (not followed), pages that never end (a
+//! bounded search, then an error).
+//!
+//! The models are checked against FusionAuth's own description of its
+//! classes and calls (the JSON its official clients are generated from):
+//! every field typed as FusionAuth types it, nothing lost on the way through.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod client;
 mod credentials;
+mod delivery;
 mod doctor;
 mod env;
 mod error;
+mod http;
 mod keys;
 mod model;
 mod plan;
@@ -85,8 +95,12 @@ mod replay;
 mod sign;
 mod sync;
 
-pub use client::{ClientBuilder, ConfigError, FusionAuthClient, TENANT_ID_HEADER};
+pub use api::{DEFAULT_MAX_EVENT_LOGS, EventLogPages};
+pub use client::{
+    ClientBuilder, ConfigError, DEFAULT_MAX_RESPONSE_SIZE, FusionAuthClient, TENANT_ID_HEADER,
+};
 pub use credentials::Credentials;
+pub use delivery::{Answer, DeliveryTarget};
 pub use doctor::{DoctorReport, Finding, Severity, doctor};
 pub use env::{
     ENV_API_KEY, ENV_CA_CERT, ENV_TENANT_ID, ENV_URL, ENV_WEBHOOK_ID, EnvError, webhook_from_env,
@@ -94,20 +108,18 @@ pub use env::{
 };
 pub use error::{ApiErrors, Error, ErrorDetail};
 pub use keys::{
-    DEFAULT_BACKGROUND_REFRESH, DEFAULT_MIN_REFRESH_INTERVAL, FusionAuthKeys,
-    FusionAuthKeysBuilder, KeyLoadError,
+    DEFAULT_BACKGROUND_REFRESH, DEFAULT_MAX_KEY_AGE, DEFAULT_MIN_REFRESH_INTERVAL,
+    DEFAULT_ROTATION_CHECK, DEFAULT_UNKNOWN_KID_BACKOFF, FusionAuthKeys, FusionAuthKeysBuilder,
+    KeyLoadError,
 };
 pub use model::{
-    AttemptResult, EventConfiguration, EventConfigurationData, EventKey, EventLogSearch,
-    EventLogSearchResult, EventResult, Key, SignatureConfiguration, Tenant, TransactionType,
-    Webhook, WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch,
-    WebhookSearchResult,
+    AttemptResult, CertificateInformation, EventConfiguration, EventConfigurationData, EventKey,
+    EventLogSearch, EventLogSearchResult, EventRequest, EventResult, JsonWebKey, JsonWebKeySet,
+    Key, KeyAlgorithm, KeyType, SignatureConfiguration, Tenant, TransactionType, Webhook,
+    WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch, WebhookSearchResult,
 };
 pub use plan::Change;
 pub use receiver::{ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};
-pub use replay::{
-    Answer, Delivered, DeliveryTarget, ReplaySummary, RouterReplay, in_order, replay,
-    replay_into_router,
-};
+pub use replay::{Delivered, ReplaySummary, RouterReplay, in_order, replay, replay_into_router};
 pub use sign::{SignError, Signer};
 pub use sync::{SyncError, SyncOptions, SyncReport, TenantEvents, WebhookAction, sync};

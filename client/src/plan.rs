@@ -8,11 +8,11 @@ use serde::Serialize;
 use crate::{EventKey, ReceiverConfig, SignatureConfiguration, Webhook};
 
 /// FusionAuth's documented default connect timeout, in ms.
-const DEFAULT_CONNECT_TIMEOUT: u32 = 1000;
+const DEFAULT_CONNECT_TIMEOUT: i32 = 1000;
 /// FusionAuth's documented default read timeout, in ms.
-const DEFAULT_READ_TIMEOUT: u32 = 2000;
+const DEFAULT_READ_TIMEOUT: i32 = 2000;
 /// How much longer than the handler timeout FusionAuth should wait, in ms.
-const READ_TIMEOUT_MARGIN: u32 = 1000;
+const READ_TIMEOUT_MARGIN: i32 = 1000;
 
 /// One difference between FusionAuth's webhook and what the receiver needs.
 /// Secret values are never shown: they read `(set)`, `(not set)` or `(another value)`.
@@ -35,6 +35,9 @@ impl fmt::Display for Change {
 
 /// The webhook the receiver needs: `existing` (or a new one) with the
 /// receiver's URL, credentials, timeouts, signing key, events and scope.
+/// Headers the receiver does not require are kept (a gateway's key, a trace
+/// header), unless they collide with its credentials: an `Authorization`
+/// header beside basic auth, or another spelling of a required name.
 pub(crate) fn desired(existing: Option<&Webhook>, receiver: &ReceiverConfig) -> Webhook {
     let mut webhook = existing.cloned().unwrap_or_else(|| Webhook {
         description: Some(
@@ -47,14 +50,19 @@ pub(crate) fn desired(existing: Option<&Webhook>, receiver: &ReceiverConfig) -> 
     });
     webhook.url = Some(receiver.url.clone());
 
-    let headers: BTreeMap<String, String> =
-        receiver.credentials.webhook_headers().into_iter().collect();
+    let required = receiver.credentials.webhook_headers();
+    let mut headers = webhook.headers.take().unwrap_or_default();
+    let basic = receiver.credentials.basic_auth.is_some();
+    headers.retain(|name, _| {
+        let replaced = required
+            .iter()
+            .any(|(wanted, _)| wanted.eq_ignore_ascii_case(name));
+        let collides = basic && name.eq_ignore_ascii_case("Authorization");
+        !(replaced || collides)
+    });
+    headers.extend(required);
     webhook.headers =
-        if headers.is_empty() && webhook.headers.as_ref().is_none_or(BTreeMap::is_empty) {
-            webhook.headers.take()
-        } else {
-            Some(headers)
-        };
+        (!headers.is_empty() || existing.is_some_and(|w| w.headers.is_some())).then_some(headers);
     let (user, password) = receiver.credentials.basic_auth.clone().unzip();
     webhook.http_authentication_username = user;
     webhook.http_authentication_password = password;
@@ -64,8 +72,8 @@ pub(crate) fn desired(existing: Option<&Webhook>, receiver: &ReceiverConfig) -> 
         .or(webhook.connect_timeout)
         .or(Some(DEFAULT_CONNECT_TIMEOUT));
     let needed = receiver.handler_timeout.map(|timeout| {
-        u32::try_from(timeout.as_millis())
-            .unwrap_or(u32::MAX)
+        i32::try_from(timeout.as_millis())
+            .unwrap_or(i32::MAX)
             .saturating_add(READ_TIMEOUT_MARGIN)
     });
     webhook.read_timeout = Some(
@@ -110,6 +118,24 @@ pub(crate) fn desired(existing: Option<&Webhook>, receiver: &ReceiverConfig) -> 
         None => {}
     }
     webhook
+}
+
+/// The headers of `webhook` that the receiver does not require (kept by
+/// [`desired`]), by name.
+pub(crate) fn kept_headers(webhook: &Webhook, receiver: &ReceiverConfig) -> Vec<String> {
+    let required = receiver.credentials.webhook_headers();
+    webhook
+        .headers
+        .iter()
+        .flatten()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            !required
+                .iter()
+                .any(|(wanted, _)| wanted.eq_ignore_ascii_case(name))
+        })
+        .cloned()
+        .collect()
 }
 
 /// The differences between `before` and `after`, field by field.

@@ -39,9 +39,9 @@ pub struct ReceiverConfig {
     /// The receiver's handler timeout: FusionAuth's `readTimeout` must be longer.
     pub handler_timeout: Option<Duration>,
     /// `connectTimeout` to set, in ms (else kept, or 1000).
-    pub connect_timeout: Option<u32>,
+    pub connect_timeout: Option<i32>,
     /// `readTimeout` to set, in ms (else kept when long enough, or derived).
-    pub read_timeout: Option<u32>,
+    pub read_timeout: Option<i32>,
     /// The tenants to use the webhook for; `None` keeps an existing webhook's
     /// scope and makes a new one global.
     pub tenant_ids: Option<Vec<Uuid>>,

@@ -3,125 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::Duration;
 
-use base64::Engine;
 use bytes::Bytes;
 use fusionauth_webhooks::{Event, Router, RunOutcome};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{Credentials, Error, Signer, WebhookEventLog};
-
-/// A receiver to POST events to, with the credentials and signature
-/// FusionAuth would send.
-///
-/// ```no_run
-/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget, Signer};
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let target = DeliveryTarget::new("http://localhost:3000/fusionauth")?
-///     .credentials(Credentials::from_env()?)
-///     .signer(Signer::hmac("key-id", "the secret"));
-/// let answer = target.send(br#"{"event":{"type":"test"}}"#.to_vec()).await?;
-/// println!("{}", answer.status);
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct DeliveryTarget {
-    url: reqwest::Url,
-    http: reqwest::Client,
-    credentials: Credentials,
-    signer: Option<Signer>,
-}
-
-/// A receiver's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    /// The status code.
-    pub status: u16,
-    /// The body.
-    pub body: Bytes,
-}
-
-impl DeliveryTarget {
-    /// A target at `url`, with FusionAuth's documented timeouts (1 s to
-    /// connect, 2 s to answer) made generous: 5 s and 30 s.
-    pub fn new(url: &str) -> Result<DeliveryTarget, crate::ConfigError> {
-        let url = reqwest::Url::parse(url)
-            .ok()
-            .filter(|url| matches!(url.scheme(), "http" | "https"))
-            .ok_or_else(|| crate::ConfigError::InvalidUrl(url.to_owned()))?;
-        crate::client::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|error| crate::ConfigError::Http(error.to_string()))?;
-        Ok(DeliveryTarget {
-            url,
-            http,
-            credentials: Credentials::default(),
-            signer: None,
-        })
-    }
-
-    /// The credentials to send.
-    pub fn credentials(mut self, credentials: Credentials) -> DeliveryTarget {
-        self.credentials = credentials;
-        self
-    }
-
-    /// Signs every body with `signer`.
-    pub fn signer(mut self, signer: Signer) -> DeliveryTarget {
-        self.signer = Some(signer);
-        self
-    }
-
-    /// POSTs one body, as FusionAuth does.
-    pub async fn send(&self, body: impl Into<Bytes>) -> Result<Answer, Error> {
-        let body = body.into();
-        let mut request = self
-            .http
-            .post(self.url.clone())
-            .header(CONTENT_TYPE, "application/json");
-        for (name, value) in self.credentials.webhook_headers() {
-            request = request.header(name, value);
-        }
-        if let Some((user, password)) = &self.credentials.basic_auth {
-            let encoded =
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            request = request.header(AUTHORIZATION, format!("Basic {encoded}"));
-        }
-        if let Some(signer) = &self.signer {
-            let token = signer
-                .sign(&body)
-                .map_err(|error| Error::Connection(error.to_string()))?;
-            request = request.header(fusionauth_webhooks::SIGNATURE_HEADER, token);
-        }
-        let response = request
-            .body(body)
-            .send()
-            .await
-            .map_err(|error| Error::from_reqwest(&error))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| Error::from_reqwest(&error))?;
-        Ok(Answer { status, body })
-    }
-}
-
-impl fmt::Debug for DeliveryTarget {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeliveryTarget")
-            .field("url", &self.url.as_str())
-            .field("credentials", &self.credentials)
-            .field("signer", &self.signer)
-            .finish()
-    }
-}
+use crate::{DeliveryTarget, WebhookEventLog};
 
 /// What happened to one replayed event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -167,6 +55,18 @@ pub struct ReplaySummary {
 }
 
 impl ReplaySummary {
+    /// Adds the outcome of a later replay (the next page of logs).
+    pub fn add(&mut self, later: ReplaySummary) {
+        self.sent += later.sent;
+        self.acknowledged += later.acknowledged;
+        for (status, count) in later.refused {
+            *self.refused.entry(status).or_default() += count;
+        }
+        self.unanswered += later.unanswered;
+        self.skipped += later.skipped;
+        self.deliveries.extend(later.deliveries);
+    }
+
     /// Whether every sent event was acknowledged and none was skipped.
     pub fn all_acknowledged(&self) -> bool {
         self.acknowledged == self.sent && self.skipped == 0
@@ -207,7 +107,8 @@ pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
 }
 
 /// Re-delivers logged events to `target`, one at a time in logged order,
-/// each body `{"event": <the logged event>}` as FusionAuth sent it.
+/// each with the body FusionAuth sent, `{"event": {...}}`, byte for byte as
+/// its event log holds it (and signed over those bytes, with a signer).
 /// `progress` is called after each event. Receivers that deduplicate on
 /// `event.id` make running it twice harmless.
 ///
@@ -225,14 +126,15 @@ pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
 /// let url = format!("http://{}/", listener.local_addr()?);
 /// tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook));
 ///
-/// // Two events from FusionAuth's webhook event log, logged out of order.
+/// // Two events from FusionAuth's webhook event log, logged out of order;
+/// // each log's `event` is the whole body FusionAuth sent.
 /// let logs: Vec<WebhookEventLog> = serde_json::from_str(r#"[
-///     {"sequence":2,"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}},
-///     {"sequence":1,"event":{"type":"user.delete","id":"0f9a3c11-2b4d-4e6f-8a1b-3c5d7e9f0a2b"}}
+///     {"sequence":2,"event":{"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}},
+///     {"sequence":1,"event":{"event":{"type":"user.delete","id":"0f9a3c11-2b4d-4e6f-8a1b-3c5d7e9f0a2b"}}}
 /// ]"#)?;
 /// let mut credentials = Credentials::default();
 /// credentials.api_key = Some("a-long-random-key".into());
-/// let target = DeliveryTarget::new(&url)?.credentials(credentials);
+/// let target = DeliveryTarget::new(&url)?.credentials(credentials)?;
 /// let mut order = Vec::new();
 /// let summary = replay(&logs, &target, |delivered| order.push(delivered.sequence)).await;
 /// assert_eq!((summary.sent, summary.acknowledged), (2, 2));
@@ -250,7 +152,11 @@ pub async fn replay(
         let mut delivered = Delivered {
             sequence: log.sequence,
             event_id: log.event_id(),
-            event_type: log.event_type.as_ref().map(|key| key.as_str().to_owned()),
+            event_type: log
+                .event_type
+                .clone()
+                .or_else(|| log.event.as_ref()?.event_type())
+                .map(|key| key.as_str().to_owned()),
             status: None,
             error: None,
         };
@@ -261,7 +167,7 @@ pub async fn replay(
             }
             Some(body) => {
                 summary.sent += 1;
-                match target.send(body).await {
+                match target.send(Bytes::copy_from_slice(body)).await {
                     Ok(answer) => {
                         delivered.status = Some(answer.status);
                         if delivered.acknowledged() {
@@ -321,7 +227,7 @@ impl RouterReplay {
 ///     async move { counter.fetch_add(1, Ordering::SeqCst); Ok(()) }
 /// });
 /// let log: WebhookEventLog = serde_json::from_str(
-///     r#"{"sequence":1,"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}"#)?;
+///     r#"{"sequence":1,"event":{"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}}"#)?;
 /// let replayed = replay_into_router(&router, &[log]).await;
 /// assert_eq!(replayed.succeeded(), 1);
 /// assert_eq!(runs.load(Ordering::SeqCst), 1);
@@ -334,7 +240,7 @@ pub async fn replay_into_router(router: &Router, logs: &[WebhookEventLog]) -> Ro
         let Some(body) = log.body() else {
             continue;
         };
-        let outcome = match Event::parse(Bytes::from(body)) {
+        let outcome = match Event::parse(Bytes::copy_from_slice(body)) {
             Ok(event) => Ok(router.run(&event).await),
             Err(error) => Err(error),
         };

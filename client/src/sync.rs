@@ -6,7 +6,7 @@ use fusionauth_webhooks::EventType;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::plan::{Change, desired, diff};
+use crate::plan::{Change, desired, diff, kept_headers};
 use crate::{
     Error, EventConfiguration, EventConfigurationData, FusionAuthClient, ReceiverConfig, Tenant,
     TransactionType, Webhook,
@@ -75,6 +75,9 @@ pub struct TenantEvents {
     pub disabled: Vec<String>,
     /// Whether sync enabled them.
     pub enabled_now: bool,
+    /// Whether sync would enable them (a dry run with
+    /// [`SyncOptions::enable_tenant_events`]).
+    pub would_enable: bool,
 }
 
 /// What [`sync`](crate::sync()) found and did.
@@ -88,6 +91,8 @@ pub struct SyncReport {
     pub action: WebhookAction,
     /// The webhook's changed fields.
     pub changes: Vec<Change>,
+    /// The webhook's headers that the receiver does not require, kept as they are.
+    pub kept_headers: Vec<String>,
     /// Tenants with disabled events.
     pub tenants: Vec<TenantEvents>,
     /// Whether this was a dry run.
@@ -97,7 +102,16 @@ pub struct SyncReport {
 impl SyncReport {
     /// Whether anything was (or, on a dry run, would be) changed.
     pub fn changed(&self) -> bool {
-        self.action != WebhookAction::Unchanged || self.tenants.iter().any(|t| t.enabled_now)
+        self.action != WebhookAction::Unchanged
+            || self.tenants.iter().any(|t| t.enabled_now || t.would_enable)
+    }
+
+    /// Whether events the receiver handles stay disabled on a tenant (and so
+    /// will not arrive): neither enabled nor, on a dry run, to be enabled.
+    pub fn events_left_disabled(&self) -> bool {
+        self.tenants
+            .iter()
+            .any(|tenant| !tenant.enabled_now && !tenant.would_enable)
     }
 }
 
@@ -117,6 +131,13 @@ impl fmt::Display for SyncReport {
         for change in &self.changes {
             writeln!(f, "  {change}")?;
         }
+        if !self.kept_headers.is_empty() {
+            writeln!(
+                f,
+                "  headers kept (the receiver does not require them): {}",
+                self.kept_headers.join(", ")
+            )?;
+        }
         for tenant in &self.tenants {
             let name = tenant.tenant_name.as_deref().unwrap_or("tenant");
             let id = tenant
@@ -125,6 +146,8 @@ impl fmt::Display for SyncReport {
                 .unwrap_or_default();
             let state = if tenant.enabled_now {
                 "enabled now"
+            } else if tenant.would_enable {
+                "would be enabled"
             } else {
                 "disabled on the tenant (enable with --enable-tenant-events)"
             };
@@ -149,14 +172,7 @@ pub(crate) async fn find_webhook(
             Err(error) => Err(error.into()),
         };
     }
-    // Every webhook, not a search: the URL must match exactly, and this works
-    // on FusionAuth versions before the search API (1.45).
-    let mut matching: Vec<Webhook> = client
-        .retrieve_webhooks()
-        .await?
-        .into_iter()
-        .filter(|webhook| webhook.url.as_deref() == Some(receiver.url.as_str()))
-        .collect();
+    let mut matching = client.webhooks_with_url(&receiver.url).await?;
     match matching.len() {
         0 | 1 => Ok(matching.pop()),
         _ => Err(SyncError::AmbiguousUrl(
@@ -221,6 +237,7 @@ pub async fn sync(
 ) -> Result<SyncReport, SyncError> {
     let existing = find_webhook(client, receiver).await?;
     let wanted = desired(existing.as_ref(), receiver);
+    let kept_headers = kept_headers(&wanted, receiver);
     let changes = diff(existing.as_ref().unwrap_or(&Webhook::default()), &wanted);
     let (action, webhook) = match (&existing, changes.is_empty()) {
         (None, _) => (WebhookAction::Created, wanted),
@@ -270,12 +287,14 @@ pub async fn sync(
             tenant_name: tenant.name.clone(),
             disabled: disabled.iter().map(|ty| ty.as_str().to_owned()).collect(),
             enabled_now: enable,
+            would_enable: options.enable_tenant_events && options.dry_run,
         });
     }
     Ok(SyncReport {
         webhook_id: webhook.id,
         action,
         changes,
+        kept_headers,
         tenants,
         dry_run: options.dry_run,
     })

@@ -1,9 +1,10 @@
 //! `replay` to a running receiver over a socket, and into a `Router`.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use fusionauth_standin::{API_KEY, StandIn};
+use fusionauth_standin::{API_KEY, StandIn, maximal_event_log};
 use fusionauth_webhooks::testing::samples;
 use fusionauth_webhooks::{
     Event, EventType, HandlerError, Router, RunOutcome, SignatureVerifier, Webhook,
@@ -13,7 +14,10 @@ use fusionauth_webhooks_client::{
     replay_into_router,
 };
 use serde_json::{Value, json};
+use support::serve;
 use uuid::Uuid;
+
+mod support;
 
 const TYPES: [EventType; 3] = [
     EventType::UserCreate,
@@ -21,23 +25,42 @@ const TYPES: [EventType; 3] = [
     EventType::UserUpdate,
 ];
 
-/// Logged events, one per sequence number, each with its own event id.
-fn logged_events(count: usize) -> Vec<Value> {
+/// The body FusionAuth sent for event `n`, as text: its id first, then a
+/// member with a number beyond `f64`, a repeated key, a trailing zero and a
+/// space (all of which a trip through `serde_json::Value` would change),
+/// then the sample event.
+fn sent_body(n: usize) -> String {
+    let event_type = TYPES[n % TYPES.len()];
+    let mut body: Value = serde_json::from_slice(&samples::body(event_type)).unwrap();
+    body["event"].as_object_mut().unwrap().remove("id");
+    let rest = body["event"].to_string();
+    format!(
+        r#"{{"event":{{"id":"{}","x-custom":{{"big":123456789012345678901234567890, "plan":"free","plan":"team","ratio":1.10}},{}}}"#,
+        Uuid::from_u128(0xe000 + n as u128),
+        &rest[1..]
+    )
+}
+
+/// Logged events in FusionAuth's shape (every field of the domain class),
+/// one per sequence number, each with its own event id.
+fn logged_events(count: usize) -> Vec<String> {
     (0..count)
         .map(|n| {
-            let event_type = TYPES[n % TYPES.len()];
-            let mut body: Value = serde_json::from_slice(&samples::body(event_type)).unwrap();
-            body["event"]["id"] = json!(Uuid::from_u128(0xe000 + n as u128));
-            json!({
-                "id": Uuid::from_u128(0x1000 + n as u128),
-                "sequence": n + 1,
-                "eventType": event_type.as_str(),
-                "eventResult": if n % 2 == 0 { "Failed" } else { "Succeeded" },
-                "insertInstant": 1_750_000_000_000_i64 + n as i64,
-                "event": body["event"],
-            })
+            maximal_event_log(
+                &sent_body(n),
+                json!({
+                    "id": Uuid::from_u128(0x1000 + n as u128),
+                    "sequence": n + 1,
+                    "eventResult": if n % 2 == 0 { "Failed" } else { "Succeeded" },
+                    "insertInstant": 1_750_000_000_000_i64 + n as i64,
+                }),
+            )
         })
         .collect()
+}
+
+fn parsed_logs(count: usize) -> Vec<WebhookEventLog> {
+    serde_json::from_str(&format!("[{}]", logged_events(count).join(","))).unwrap()
 }
 
 /// What the receiver's handlers did: how often each event id ran, how often it had an effect.
@@ -45,6 +68,8 @@ fn logged_events(count: usize) -> Vec<Value> {
 struct Effects {
     runs: HashMap<Uuid, usize>,
     applied: Vec<Uuid>,
+    /// The exact body of every delivery, in order.
+    bodies: Vec<String>,
 }
 
 /// A deduplicating handler: the first delivery of an event id has an effect, later ones none.
@@ -56,6 +81,9 @@ fn router(effects: Arc<Mutex<Effects>>) -> Router {
                 .id()
                 .ok_or_else(|| HandlerError::reject("[missing]id"))?;
             let mut effects = effects.lock().unwrap();
+            effects
+                .bodies
+                .push(String::from_utf8(event.raw().to_vec()).unwrap());
             *effects.runs.entry(id).or_default() += 1;
             if !effects.applied.contains(&id) {
                 effects.applied.push(id);
@@ -65,28 +93,33 @@ fn router(effects: Arc<Mutex<Effects>>) -> Router {
     })
 }
 
-#[tokio::test]
-async fn replaying_twice_to_a_deduplicating_receiver_applies_every_event_once_in_order() {
-    let standin = StandIn::start().await;
-    standin.state().event_logs.extend(logged_events(7));
-    let client = FusionAuthClient::new(standin.url(), API_KEY).unwrap();
-
-    let effects = Arc::new(Mutex::new(Effects::default()));
+/// A receiver requiring an API key and an HMAC signature, on a socket.
+async fn signed_receiver(
+    effects: Arc<Mutex<Effects>>,
+) -> (SocketAddr, tokio::task::JoinHandle<()>) {
     let verifier = SignatureVerifier::builder()
         .hmac(Some("replay-kid"), "replay-secret")
         .build()
         .unwrap();
     let webhook = Webhook::builder()
-        .router(router(effects.clone()))
+        .router(router(effects))
         .api_key("receiver-key")
         .signature(verifier)
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("the receiver could not bind a port");
-    let address = listener.local_addr().unwrap();
-    let server = tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook));
+    serve(webhook).await
+}
+
+#[tokio::test]
+async fn replaying_twice_to_a_deduplicating_receiver_applies_every_event_once_in_order() {
+    let standin = StandIn::start().await;
+    for log in logged_events(7) {
+        standin.log_event(log);
+    }
+    let client = FusionAuthClient::new(standin.url(), API_KEY).unwrap();
+
+    let effects = Arc::new(Mutex::new(Effects::default()));
+    let (address, server) = signed_receiver(effects.clone()).await;
 
     let mut search = EventLogSearch::default();
     search.number_of_results = Some(3);
@@ -97,6 +130,7 @@ async fn replaying_twice_to_a_deduplicating_receiver_applies_every_event_once_in
     let target = DeliveryTarget::new(&format!("http://{address}/"))
         .unwrap()
         .credentials(credentials)
+        .unwrap()
         .signer(Signer::hmac("replay-kid", "replay-secret"));
 
     let mut progress = 0;
@@ -118,6 +152,12 @@ async fn replaying_twice_to_a_deduplicating_receiver_applies_every_event_once_in
         effects.runs.values().all(|runs| *runs == 2),
         "each delivered once per replay"
     );
+    let sent: Vec<String> = (0..7).map(sent_body).collect();
+    assert_eq!(
+        effects.bodies[..7],
+        sent,
+        "the bodies FusionAuth logged, byte for byte"
+    );
 }
 
 #[tokio::test]
@@ -128,11 +168,8 @@ async fn refusals_are_counted_by_status() {
         .api_key("receiver-key")
         .build()
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let server = tokio::spawn(fusionauth_webhooks_hyper::serve(listener, webhook));
-    let logs: Vec<WebhookEventLog> =
-        serde_json::from_value(Value::Array(logged_events(2))).unwrap();
+    let (address, server) = serve(webhook).await;
+    let logs = parsed_logs(2);
     // No credentials: the receiver refuses every event.
     let target = DeliveryTarget::new(&format!("http://{address}/")).unwrap();
     let summary = replay(&logs, &target, |_| {}).await;
@@ -147,8 +184,7 @@ async fn refusals_are_counted_by_status() {
 async fn replay_into_a_router_runs_every_logged_event_in_order_without_http() {
     let effects = Arc::new(Mutex::new(Effects::default()));
     let router = router(effects.clone());
-    let mut logs: Vec<WebhookEventLog> =
-        serde_json::from_value(Value::Array(logged_events(5))).unwrap();
+    let mut logs = parsed_logs(5);
     logs.reverse();
     let replayed = replay_into_router(&router, &logs).await;
     assert_eq!(replayed.succeeded(), 5);
@@ -160,4 +196,34 @@ async fn replay_into_a_router_runs_every_logged_event_in_order_without_http() {
     );
     let expected: Vec<Uuid> = (0..5).map(|n| Uuid::from_u128(0xe000 + n)).collect();
     assert_eq!(effects.lock().unwrap().applied, expected);
+}
+
+#[tokio::test]
+async fn a_log_in_fusionauths_shape_is_replayed_as_the_exact_body_fusionauth_sent() {
+    // The body FusionAuth sent, as its event log holds it: the whole
+    // `{"event": {...}}`, in FusionAuth's key order, with a number beyond
+    // f64 and a repeated key in custom data.
+    let sent = r#"{"event":{"id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90","type":"user.delete","createInstant":1750000000000,"tenantId":"1f3a5c7e-9b2d-4f6a-8c0e-2d4f6a8c0e1b","user":{"id":"00000000-0000-0000-0000-000000000007","email":"ada@example.com","data":{"big":123456789012345678901234567890,"plan":"free","plan":"team","ratio":1.10}}}}"#;
+    let log = format!(
+        r#"{{"id":"9a9e7f3e-37bb-4c9c-a7e3-0d5c4f8e2d11","sequence":7,"eventType":"user.delete","eventResult":"Failed","event":{sent}}}"#
+    );
+    let log: WebhookEventLog = serde_json::from_str(&log).unwrap();
+    assert_eq!(
+        log.event_id(),
+        Some("7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90".parse().unwrap())
+    );
+
+    let effects = Arc::new(Mutex::new(Effects::default()));
+    let (address, server) = signed_receiver(effects.clone()).await;
+    let mut credentials = Credentials::default();
+    credentials.api_key = Some("receiver-key".into());
+    let target = DeliveryTarget::new(&format!("http://{address}/"))
+        .unwrap()
+        .credentials(credentials)
+        .unwrap()
+        .signer(Signer::hmac("replay-kid", "replay-secret"));
+    let summary = replay(&[log], &target, |_| {}).await;
+    server.abort();
+    assert_eq!((summary.sent, summary.acknowledged), (1, 1), "{summary:?}");
+    assert_eq!(effects.lock().unwrap().bodies, [sent], "byte for byte");
 }

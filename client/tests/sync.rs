@@ -193,13 +193,16 @@ async fn doctor_reports_each_mismatch_with_its_fix_and_recent_failures() {
         "headers": { "Authorization": "old-key" },
         "eventsEnabled": { "user.create": true }
     }));
-    standin.state().event_logs.push(json!({
-        "id": Uuid::from_u128(1), "sequence": 1, "eventType": "user.create", "eventResult": "Failed",
-        "insertInstant": 1_750_000_000_000_i64,
-        "event": { "type": "user.create", "id": Uuid::from_u128(2) },
-        "attempts": [{ "attemptResult": "Failure",
-                       "webhookCallResponse": { "statusCode": 401, "url": URL } }]
-    }));
+    standin.log_event(
+        json!({
+            "id": Uuid::from_u128(1), "sequence": 1, "eventType": "user.create", "eventResult": "Failed",
+            "insertInstant": 1_750_000_000_000_i64,
+            "event": { "event": { "type": "user.create", "id": Uuid::from_u128(2) } },
+            "attempts": [{ "attemptResult": "Failure",
+                           "webhookCallResponse": { "statusCode": 401, "url": URL } }]
+        })
+        .to_string(),
+    );
     let report = doctor(&client, &receiver, 20).await.unwrap();
     let problems: Vec<(&str, &str)> = report
         .findings
@@ -217,4 +220,46 @@ async fn doctor_reports_each_mismatch_with_its_fix_and_recent_failures() {
     );
     assert!(!report.to_string().contains("old-key"));
     assert_eq!(standin.writes(), 0, "doctor only reads");
+}
+
+#[tokio::test]
+async fn sync_sets_the_required_headers_and_keeps_the_others() {
+    let (standin, client, receiver) = setup().await;
+    let id = standin.insert_webhook(json!({
+        "url": URL, "connectTimeout": 1000, "readTimeout": 6000, "global": true,
+        "headers": { "Authorization": "old-key", "X-Gateway-Key": "gateway-secret", "traceparent": "00-1-2-01" },
+        "eventsEnabled": { "user.create": true, "user.delete": true }
+    }));
+    let report = sync(&client, &receiver, SyncOptions::default())
+        .await
+        .unwrap();
+    let stored = standin.webhook(id).unwrap();
+    assert_eq!(
+        stored["headers"],
+        json!({ "Authorization": "receiver-key", "X-Gateway-Key": "gateway-secret", "traceparent": "00-1-2-01" })
+    );
+    let text = report.to_string();
+    assert!(
+        text.contains("X-Gateway-Key") && text.contains("traceparent"),
+        "{text}"
+    );
+    assert!(text.contains("kept"), "{text}");
+    assert!(!text.contains("gateway-secret"), "{text}");
+
+    // Basic auth instead of a key: an `Authorization` header would collide with it, and goes.
+    let mut basic = receiver.clone();
+    basic.credentials.api_key = None;
+    basic.credentials.basic_auth = Some(("fusionauth".into(), "basic-secret".into()));
+    let report = sync(&client, &basic, SyncOptions::default()).await.unwrap();
+    let stored = standin.webhook(id).unwrap();
+    assert_eq!(
+        stored["headers"],
+        json!({ "X-Gateway-Key": "gateway-secret", "traceparent": "00-1-2-01" })
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("headers.Authorization: (set) -> (not set)"),
+        "{report}"
+    );
 }

@@ -73,14 +73,14 @@ async fn a_private_ca_is_trusted_when_given_and_refused_otherwise() {
         .ca_pem(CA_PEM)
         .build()
         .unwrap();
-    assert_eq!(with_ca.fetch_jwks().await.unwrap(), JWKS);
+    assert!(with_ca.fetch_jwks().await.unwrap().keys.is_empty());
 
     let only_ca = FusionAuthClient::builder(&url)
         .ca_pem(CA_PEM)
         .only_given_ca()
         .build()
         .unwrap();
-    assert_eq!(only_ca.fetch_jwks().await.unwrap(), JWKS);
+    assert!(only_ca.fetch_jwks().await.unwrap().keys.is_empty());
 
     let system_roots = FusionAuthClient::builder(&url).build().unwrap();
     match system_roots.fetch_jwks().await {

@@ -7,7 +7,9 @@ use super::{Algorithm, SIGNATURE_HEADER};
 
 /// Why a request's signature was refused.
 ///
-/// Every variant means "do not trust this body"; the receiver answers 401.
+/// Every variant means "do not trust this body"; the receiver answers 401,
+/// except for [`KeysUnavailable`](SignatureError::KeysUnavailable) (503:
+/// nothing is wrong with the request, the sender should try again).
 /// Values taken from the token (`alg`, `kid`) are shortened before they are
 /// kept, so the message is safe to log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +45,13 @@ pub enum SignatureError {
          parser that re-serialized it)?"
     )]
     BodyHashMismatch,
+    /// There are no keys to verify with now: a
+    /// [`KeySource`](super::KeySource) gave a
+    /// [`SignatureVerifier::unavailable`](super::SignatureVerifier::unavailable)
+    /// (for example, it could not refresh its keys for longer than it trusts
+    /// them). The receiver answers 503 and logs the reason.
+    #[error("no signature keys to verify with: {0}")]
+    KeysUnavailable(String),
 }
 
 fn unknown_kid(kid: Option<&str>) -> String {

@@ -55,6 +55,8 @@ pub struct SignatureVerifier {
 enum Inner {
     Keys(KeySet),
     Source(Box<dyn KeySource>),
+    /// No keys: every check fails closed with this reason.
+    Unavailable(String),
 }
 
 struct KeySet {
@@ -122,6 +124,26 @@ impl SignatureVerifier {
         }
     }
 
+    /// A verifier without keys, for a [`KeySource`] that has none it can
+    /// trust now: every request is refused with
+    /// [`SignatureError::KeysUnavailable`] and `reason` (which the webhook
+    /// answers with 503 and logs), until the source has keys again.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{SignatureError, SignatureVerifier};
+    ///
+    /// let verifier = SignatureVerifier::unavailable("fusionauth unreachable for 2h");
+    /// assert_eq!(
+    ///     verifier.verify_token("eyJhbGciOiJIUzI1NiJ9.e30.e30", b"{}"),
+    ///     Err(SignatureError::KeysUnavailable("fusionauth unreachable for 2h".into())),
+    /// );
+    /// ```
+    pub fn unavailable(reason: impl Into<String>) -> SignatureVerifier {
+        SignatureVerifier {
+            inner: Arc::new(Inner::Unavailable(reason.into())),
+        }
+    }
+
     /// Verifies the request's signature header over the exact raw `body`.
     ///
     /// Call it before anything parses the body: a parser that re-serializes
@@ -163,6 +185,7 @@ impl SignatureVerifier {
         match &*self.inner {
             Inner::Keys(keys) => keys.check(token),
             Inner::Source(source) => source.current().check(token),
+            Inner::Unavailable(reason) => Err(SignatureError::KeysUnavailable(reason.clone())),
         }
     }
 
@@ -244,6 +267,7 @@ impl fmt::Debug for SignatureVerifier {
                 .field("keys", &set.keys)
                 .field("allow_keys_without_kid", &set.allow_keys_without_kid),
             Inner::Source(source) => debug.field("source", source),
+            Inner::Unavailable(reason) => debug.field("unavailable", reason),
         };
         debug.finish()
     }

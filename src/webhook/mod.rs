@@ -37,8 +37,9 @@ use runtime::Timer;
 /// Every request takes one path, each step cheaper and safer than the next:
 ///
 /// 1. the head: method `POST` (else 405), credentials and the signature's
-///    token (else 401), declared size (else 413), content type (else 415),
-///    all before a byte of the body is read;
+///    token (else 401; 503 when the signature's key source has no keys it
+///    trusts now), declared size (else 413), content type (else 415), all
+///    before a byte of the body is read;
 /// 2. the body, never past the size limit (413) nor the read timeout (408);
 /// 3. the body's hash against the signature (401);
 /// 4. the envelope (400), then the [`Router`] runs the handlers, detached from

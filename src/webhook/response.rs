@@ -28,6 +28,11 @@ pub(crate) enum Outcome {
         reason: Unauthorized,
         basic_challenge: bool,
     },
+    /// The signature could not be checked: the key source has no keys it
+    /// trusts now. Nothing is wrong with the request; 503, and the reason is
+    /// for the log.
+    #[cfg(feature = "signature")]
+    KeysUnavailable(crate::signature::SignatureError),
     /// Declared or actual body larger than the limit.
     PayloadTooLarge,
     /// The body did not arrive within the read timeout.
@@ -45,6 +50,13 @@ pub(crate) enum Outcome {
 
 impl Outcome {
     pub(crate) fn unauthorized(reason: Unauthorized, auth: &Authenticator) -> Outcome {
+        #[cfg(feature = "signature")]
+        if let Unauthorized::Signature(
+            error @ crate::signature::SignatureError::KeysUnavailable(_),
+        ) = reason
+        {
+            return Outcome::KeysUnavailable(error);
+        }
         Outcome::Unauthorized {
             reason,
             basic_challenge: auth.uses_basic(),
@@ -60,6 +72,8 @@ impl Outcome {
             Outcome::Ran { outcome, .. } => outcome.status(),
             Outcome::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Outcome::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            #[cfg(feature = "signature")]
+            Outcome::KeysUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Outcome::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Outcome::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -75,6 +89,8 @@ impl Outcome {
             Outcome::Ran { outcome, .. } => outcome.name(),
             Outcome::MethodNotAllowed => "method_not_allowed",
             Outcome::Unauthorized { .. } => "unauthorized",
+            #[cfg(feature = "signature")]
+            Outcome::KeysUnavailable(_) => "keys_unavailable",
             Outcome::PayloadTooLarge => "payload_too_large",
             Outcome::BodyTimeout => "body_timeout",
             Outcome::UnsupportedMediaType { .. } => "unsupported_media_type",
@@ -143,6 +159,8 @@ impl Outcome {
     pub(crate) fn detail(&self) -> Option<String> {
         match self {
             Outcome::Unauthorized { reason, .. } => Some(reason.to_string()),
+            #[cfg(feature = "signature")]
+            Outcome::KeysUnavailable(error) => Some(format!("signature: {error}")),
             Outcome::Ran { outcome, .. } => match outcome {
                 RunOutcome::FilteredOut(by) => Some(format!("other {}", by.as_str())),
                 RunOutcome::InvalidPayload(error) => Some(error.to_string()),

@@ -1,5 +1,6 @@
-//! `events`: the webhook event log, with attempts.
+//! `events`: the webhook event log, with attempts, page by page.
 
+use fusionauth_webhooks::Instant;
 use fusionauth_webhooks_client::{WebhookAttemptLog, WebhookEventLog};
 
 use super::print_json;
@@ -9,16 +10,30 @@ use crate::exit::{Code, Outcome};
 pub(crate) async fn run(cli: &Cli, args: &EventsArgs) -> Outcome {
     let client = cli.client()?;
     let search = args.filter.search()?;
-    let logs = client
-        .search_event_logs_all(&search, args.filter.limit)
-        .await?;
-    if cli.json {
-        print_json(&logs);
-    } else {
-        for log in &logs {
-            println!("{}", line(log));
+    let mut pages = client.event_log_pages(&search, args.filter.limit);
+    let webhook = args.filter.webhook_id;
+    // Text is written page by page, one page in memory at a time; JSON once
+    // the search is done (at most the limit, or 10,000 logs), so that an
+    // error never leaves half an array.
+    let mut kept = Vec::new();
+    let mut shown = 0;
+    while let Some(page) = pages.next_page().await? {
+        for log in page
+            .into_iter()
+            .filter(|log| args.filter.keeps(log, webhook))
+        {
+            if cli.json {
+                kept.push(log);
+            } else {
+                println!("{}", line(&log));
+                shown += 1;
+            }
         }
-        println!("{} event(s)", logs.len());
+    }
+    if cli.json {
+        print_json(&kept);
+    } else {
+        println!("{shown} event(s)");
     }
     Ok(Code::Ok)
 }
@@ -27,8 +42,7 @@ pub(crate) async fn run(cli: &Cli, args: &EventsArgs) -> Outcome {
 fn line(log: &WebhookEventLog) -> String {
     let when = log
         .insert_instant
-        .and_then(|instant| instant.to_system_time())
-        .map(|time| humantime::format_rfc3339_seconds(time).to_string())
+        .and_then(rfc3339)
         .unwrap_or_else(|| "-".to_owned());
     let attempts: Vec<String> = log.attempts.iter().flatten().map(attempt).collect();
     format!(
@@ -46,6 +60,14 @@ fn line(log: &WebhookEventLog) -> String {
             .unwrap_or("?"),
         attempts.join(", ")
     )
+}
+
+/// The instant as RFC 3339, for the years 1970 to 9999 (humantime writes no others).
+fn rfc3339(instant: Instant) -> Option<String> {
+    const YEAR_10000: i64 = 253_402_300_800_000;
+    let written = (0..YEAR_10000).contains(&instant.as_millis());
+    let time = instant.to_system_time().filter(|_| written)?;
+    Some(humantime::format_rfc3339_seconds(time).to_string())
 }
 
 fn attempt(attempt: &WebhookAttemptLog) -> String {

@@ -1,38 +1,44 @@
-//! `replay`: deliver logged events again, in order.
+//! `replay`: deliver logged events again, in order, page by page.
 
 use std::io::IsTerminal;
 
+use fusionauth_webhooks_client::{FusionAuthClient, ReplaySummary};
 use indicatif::{ProgressBar, ProgressStyle};
+use uuid::Uuid;
 
 use super::print_json;
 use crate::args::{Cli, ReplayArgs};
-use crate::exit::{Code, Outcome};
-
-/// From how many events a progress bar is worth drawing.
-const PROGRESS_FROM: usize = 20;
+use crate::exit::{Code, Failure, Outcome};
 
 pub(crate) async fn run(cli: &Cli, args: &ReplayArgs) -> Outcome {
     let client = cli.client()?;
     let target = args.delivery.target(&args.to)?;
+    let webhook = receivers_webhook(&client, args).await?;
     let search = args.filter.search()?;
-    let logs = client
-        .search_event_logs_all(&search, args.filter.limit)
-        .await?;
-    let bar =
-        (!cli.json && logs.len() >= PROGRESS_FROM && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new(logs.len() as u64);
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
-                bar.set_style(style);
-            }
-            bar
-        });
-    let summary = fusionauth_webhooks_client::replay(&logs, &target, |delivered| {
-        if let Some(bar) = &bar {
-            bar.inc(1);
-            bar.set_message(delivered.event_type.clone().unwrap_or_default());
+    let mut pages = client.event_log_pages(&search, args.filter.limit);
+    let bar = (!cli.json && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::no_length();
+        if let Ok(style) = ProgressStyle::with_template("{pos} replayed {msg}") {
+            bar.set_style(style);
         }
-    })
-    .await;
+        bar
+    });
+    let mut summary = ReplaySummary::default();
+    // One page in memory at a time, each replayed before the next is fetched.
+    while let Some(page) = pages.next_page().await? {
+        let logs: Vec<_> = page
+            .into_iter()
+            .filter(|log| args.filter.keeps(log, webhook))
+            .collect();
+        let replayed = fusionauth_webhooks_client::replay(&logs, &target, |delivered| {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+                bar.set_message(delivered.event_type.clone().unwrap_or_default());
+            }
+        })
+        .await;
+        summary.add(replayed);
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -65,4 +71,42 @@ pub(crate) async fn run(cli: &Cli, args: &ReplayArgs) -> Outcome {
     } else {
         Code::Findings
     })
+}
+
+/// The webhook whose events are replayed: `--webhook-id`, else the one with
+/// the receiver's URL; `None` with `--all-webhooks`.
+async fn receivers_webhook(
+    client: &FusionAuthClient,
+    args: &ReplayArgs,
+) -> Result<Option<Uuid>, Failure> {
+    if args.all_webhooks {
+        return Ok(None);
+    }
+    if let Some(id) = args.filter.webhook_id {
+        return Ok(Some(id));
+    }
+    let url = args.webhook_url.as_deref().ok_or_else(|| {
+        Failure::usage(
+            "say whose events to replay: --webhook-id, the receiver's URL in --webhook-url or \\
+             FUSIONAUTH_WEBHOOK_URL, or --all-webhooks for every webhook of the instance",
+        )
+    })?;
+    let webhooks = client.webhooks_with_url(url).await?;
+    match webhooks.as_slice() {
+        [webhook] => Ok(webhook.id),
+        [] => Err(Failure::usage(format!(
+            "no webhook has the url {url}: give --webhook-id, or --all-webhooks"
+        ))),
+        several => {
+            let ids: Vec<String> = several
+                .iter()
+                .filter_map(|webhook| webhook.id.map(|id| id.to_string()))
+                .collect();
+            Err(Failure::usage(format!(
+                "{} webhooks have the url {url} ({}): give --webhook-id",
+                ids.len(),
+                ids.join(", ")
+            )))
+        }
+    }
 }

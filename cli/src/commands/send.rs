@@ -5,6 +5,8 @@ use fusionauth_webhooks::testing::samples;
 
 use super::print_json;
 use crate::args::{Cli, SendArgs};
+use fusionauth_webhooks_client::Error;
+
 use crate::exit::{Code, Failure, Outcome};
 
 pub(crate) async fn run(cli: &Cli, args: &SendArgs) -> Outcome {
@@ -22,7 +24,15 @@ pub(crate) async fn run(cli: &Cli, args: &SendArgs) -> Outcome {
         }
     };
     let target = args.delivery.target(&args.to)?;
-    let answer = target.send(body).await?;
+    let answer = match target.send(body).await {
+        Ok(answer) => answer,
+        // The receiver was reached but did not take the event (a redirect
+        // elsewhere, an answer too large): refused, not unreachable.
+        Err(error @ (Error::Redirected { .. } | Error::ResponseTooLarge { .. })) => {
+            return Err(Failure::refused(error.to_string()));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let text = String::from_utf8_lossy(&answer.body);
     if cli.json {
         print_json(&serde_json::json!({ "status": answer.status, "body": text }));

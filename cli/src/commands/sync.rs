@@ -18,7 +18,11 @@ pub(crate) async fn run(cli: &Cli, args: &SyncArgs) -> Outcome {
     } else {
         print!("{report}");
     }
-    // Events left disabled on a tenant will not arrive: a finding.
-    let disabled = report.tenants.iter().any(|tenant| !tenant.enabled_now);
-    Ok(if disabled { Code::Findings } else { Code::Ok })
+    // Events left disabled on a tenant will not arrive: a finding. A dry run
+    // that would enable them reports what it would do, and that is all.
+    Ok(if report.events_left_disabled() {
+        Code::Findings
+    } else {
+        Code::Ok
+    })
 }

@@ -10,9 +10,6 @@ use crate::{
     WebhookEventLog,
 };
 
-/// The page size [`FusionAuthClient::search_event_logs_all`] asks for.
-const PAGE_SIZE: u32 = 100;
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OneLog {
@@ -42,54 +39,20 @@ impl FusionAuthClient {
         .await
     }
 
-    /// The `GET /api/system/webhook-event-log/search?...` form of
-    /// [`search_event_logs`](Self::search_event_logs).
-    pub async fn search_event_logs_get(
-        &self,
-        search: &EventLogSearch,
-    ) -> Result<EventLogSearchResult, Error> {
-        let query = crate::api::query_pairs(search)?;
-        self.fetch(
-            Method::GET,
-            "api/system/webhook-event-log/search",
-            &query,
-            None,
-        )
-        .await
-    }
-
-    /// Every event log matching `search`, page after page from its
-    /// `startRow`, oldest first (ordered by `sequence`, then `insertInstant`).
-    /// `limit` caps how many are fetched.
+    /// Every event log matching `search`, oldest first, in one list (see
+    /// [`event_log_pages`](Self::event_log_pages) to take them page by
+    /// page): at most `limit` of them, or, without a limit, an
+    /// [`Error::TooManyResults`] when more than
+    /// [`DEFAULT_MAX_EVENT_LOGS`](crate::DEFAULT_MAX_EVENT_LOGS) match.
     pub async fn search_event_logs_all(
         &self,
         search: &EventLogSearch,
         limit: Option<usize>,
     ) -> Result<Vec<WebhookEventLog>, Error> {
-        let mut search = search.clone();
-        let page_size = search.number_of_results.unwrap_or(PAGE_SIZE).max(1);
-        search.number_of_results = Some(page_size);
-        search
-            .order_by
-            .get_or_insert_with(|| "insertInstant ASC".to_owned());
-        let mut start = search.start_row.unwrap_or(0);
+        let mut pages = self.event_log_pages(search, limit);
         let mut logs = Vec::new();
-        loop {
-            search.start_row = Some(start);
-            let page = self.search_event_logs(&search).await?;
-            let fetched = page.webhook_event_logs.len();
-            logs.extend(page.webhook_event_logs);
-            let total = page.total.map(|total| total as usize);
-            let done = fetched < page_size as usize
-                || total.is_some_and(|total| start as usize + fetched >= total)
-                || limit.is_some_and(|limit| logs.len() >= limit);
-            if done {
-                break;
-            }
-            start += fetched as u32;
-        }
-        if let Some(limit) = limit {
-            logs.truncate(limit);
+        while let Some(page) = pages.next_page().await? {
+            logs.extend(page);
         }
         logs.sort_by_key(|log| (log.sequence, log.insert_instant));
         Ok(logs)

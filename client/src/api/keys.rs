@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{Error, FusionAuthClient, Key};
+use crate::{Error, FusionAuthClient, JsonWebKeySet, Key};
 
 #[derive(Deserialize)]
 struct One {
@@ -33,23 +33,14 @@ impl FusionAuthClient {
     }
 
     /// Fetches the instance's public keys (`GET /.well-known/jwks.json`, no
-    /// API key sent) as the JSON text, ready for
-    /// [`SignatureVerifierBuilder::jwks`](fusionauth_webhooks::SignatureVerifierBuilder::jwks).
-    /// HMAC secrets are never in it.
-    pub async fn fetch_jwks(&self) -> Result<String, Error> {
-        let jwks: serde_json::Value = self
-            .call(Method::GET, ".well-known/jwks.json", &[], None, false)
+    /// API key sent): every asymmetric key of the instance, those that sign
+    /// access and ID tokens included. HMAC secrets are never in it.
+    pub async fn fetch_jwks(&self) -> Result<JsonWebKeySet, Error> {
+        self.call(Method::GET, ".well-known/jwks.json", &[], None, false)
             .await?
             .ok_or_else(|| Error::UnexpectedBody {
                 path: String::new(),
                 reason: "the jwks answer has no body".to_owned(),
-            })?;
-        if !jwks.get("keys").is_some_and(serde_json::Value::is_array) {
-            return Err(Error::UnexpectedBody {
-                path: "keys".to_owned(),
-                reason: "expected an array of keys".to_owned(),
-            });
-        }
-        Ok(jwks.to_string())
+            })
     }
 }

@@ -1,9 +1,12 @@
 //! The calls, one file per API, as methods of [`FusionAuthClient`](crate::FusionAuthClient).
 
+mod event_log_pages;
 mod event_logs;
 mod keys;
 mod tenants;
 mod webhooks;
+
+pub use event_log_pages::{DEFAULT_MAX_EVENT_LOGS, EventLogPages};
 
 use serde::Serialize;
 

@@ -45,6 +45,14 @@ impl FusionAuthClient {
         Ok(one.webhook)
     }
 
+    /// The webhooks whose URL is exactly `url`, from every webhook (the
+    /// search API matches parts of URLs, and needs FusionAuth 1.45).
+    pub async fn webhooks_with_url(&self, url: &str) -> Result<Vec<Webhook>, Error> {
+        let mut webhooks = self.retrieve_webhooks().await?;
+        webhooks.retain(|webhook| webhook.url.as_deref() == Some(url));
+        Ok(webhooks)
+    }
+
     /// Retrieves every webhook (`GET /api/webhook`).
     pub async fn retrieve_webhooks(&self) -> Result<Vec<Webhook>, Error> {
         let all: All = self.fetch(Method::GET, "api/webhook", &[], None).await?;

@@ -1,16 +1,24 @@
 //! Typed, lossless models of FusionAuth's objects.
 
+mod attempt_log;
+#[cfg(test)]
+mod conformance;
 mod event_key;
 mod event_log;
+mod event_request;
+mod jwks;
 mod key;
+mod lenient;
+mod search;
 mod tenant;
 mod webhook;
 
+pub use attempt_log::{AttemptResult, WebhookAttemptLog, WebhookCallResponse};
 pub use event_key::EventKey;
-pub use event_log::{
-    AttemptResult, EventLogSearch, EventLogSearchResult, EventResult, WebhookAttemptLog,
-    WebhookCallResponse, WebhookEventLog,
-};
-pub use key::Key;
+pub use event_log::{EventResult, WebhookEventLog};
+pub use event_request::EventRequest;
+pub use jwks::{JsonWebKey, JsonWebKeySet};
+pub use key::{CertificateInformation, Key, KeyAlgorithm, KeyType};
+pub use search::{EventLogSearch, EventLogSearchResult, WebhookSearch, WebhookSearchResult};
 pub use tenant::{EventConfiguration, EventConfigurationData, Tenant, TransactionType};
-pub use webhook::{SignatureConfiguration, Webhook, WebhookSearch, WebhookSearchResult};
+pub use webhook::{SignatureConfiguration, Webhook};

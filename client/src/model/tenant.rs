@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::EventKey;
-use super::event_log::lenient_enum;
+use super::lenient::lenient_enum;
 
 /// A tenant: its id, name and event configuration typed, every other field
 /// kept in [`extra`](Self::extra).

@@ -13,7 +13,9 @@ use super::EventKey;
 /// A FusionAuth webhook, every field of FusionAuth's `Webhook` class, all
 /// optional (FusionAuth omits nulls; older versions lack newer fields), and
 /// any field this version does not know in [`extra`](Self::extra): reading
-/// and writing back loses nothing.
+/// and writing back loses nothing. (`applicationIds`, which FusionAuth
+/// dropped in 1.37, is one of those: kept in `extra` when an older version
+/// sends it.)
 ///
 /// `Debug` hides the basic-auth password and every header value (the
 /// `Authorization` header holds the receiver's key).
@@ -46,10 +48,10 @@ pub struct Webhook {
     pub url: Option<String>,
     /// Milliseconds FusionAuth waits to connect (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connect_timeout: Option<u32>,
+    pub connect_timeout: Option<i32>,
     /// Milliseconds FusionAuth waits for the answer (required); slower counts as failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_timeout: Option<u32>,
+    pub read_timeout: Option<i32>,
     /// A description for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -62,9 +64,6 @@ pub struct Webhook {
     /// The tenants it is used for (FusionAuth 1.37 and later).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_ids: Option<Vec<Uuid>>,
-    /// The applications it is used for (before FusionAuth 1.37).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_ids: Option<Vec<Uuid>>,
     /// Headers sent with every request (e.g. `Authorization`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
@@ -150,7 +149,6 @@ impl fmt::Debug for Webhook {
             .field("events_enabled", &self.events_enabled)
             .field("global", &self.global)
             .field("tenant_ids", &self.tenant_ids)
-            .field("application_ids", &self.application_ids)
             .field("headers (values hidden)", &header_names)
             .field(
                 "http_authentication_username",
@@ -207,57 +205,4 @@ impl SignatureConfiguration {
             extra: Map::new(),
         }
     }
-}
-
-/// Criteria of a webhook search; every one optional.
-///
-/// ```
-/// let search = fusionauth_webhooks_client::WebhookSearch::by_url("https://app.example.com/hook");
-/// assert_eq!(search.url.as_deref(), Some("https://app.example.com/hook"));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WebhookSearch {
-    /// Text in the description (`*` wildcards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Text in the URL (`*` wildcards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Webhooks used for this tenant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_id: Option<Uuid>,
-    /// The page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number_of_results: Option<u32>,
-    /// e.g. `url ASC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_by: Option<String>,
-    /// The first row (0-based) of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_row: Option<u32>,
-}
-
-impl WebhookSearch {
-    /// Webhooks whose URL matches `url`.
-    pub fn by_url(url: impl Into<String>) -> WebhookSearch {
-        WebhookSearch {
-            url: Some(url.into()),
-            ..WebhookSearch::default()
-        }
-    }
-}
-
-/// One page of webhooks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WebhookSearchResult {
-    /// The page.
-    #[serde(default)]
-    pub webhooks: Vec<Webhook>,
-    /// How many match in all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total: Option<u64>,
 }

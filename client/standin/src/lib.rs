@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+pub mod description;
 mod routes;
 mod state;
 
@@ -26,6 +27,41 @@ use tokio::net::TcpListener;
 use uuid::Uuid;
 
 pub use state::State;
+
+use crate::description::{Call, Extreme, description};
+
+/// A webhook event log in FusionAuth's shape with every field of the
+/// domain class present (a maximal object), for the request body `body`
+/// (`{"event": {...}}`, kept as its exact text), with the members of
+/// `overrides` (an object: `id`, `sequence`, `insertInstant`, ...) in place
+/// of the generated ones. `eventType` is taken from the body.
+///
+/// ```
+/// let body = r#"{"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90","n":1.10}}"#;
+/// let log = fusionauth_standin::maximal_event_log(body, serde_json::json!({ "sequence": 3 }));
+/// assert!(log.starts_with(&format!(r#"{{"event":{body},"#)));
+/// let parsed: serde_json::Value = serde_json::from_str(&log).unwrap();
+/// assert_eq!((parsed["sequence"].as_i64(), parsed["eventType"].as_str()), (Some(3), Some("user.delete")));
+/// assert!(parsed["attempts"][0]["webhookCallResponse"]["url"].is_string());
+/// ```
+///
+/// # Panics
+///
+/// If `body` is not JSON or `overrides` not an object.
+pub fn maximal_event_log(body: &str, overrides: Value) -> String {
+    let event: Value = serde_json::from_str(body).expect("the logged body is JSON");
+    let mut log = description().maximal("WebhookEventLog", Extreme::Max);
+    let fields = log.as_object_mut().expect("a log is an object");
+    fields.remove("event");
+    if let Some(event_type) = event["event"]["type"].as_str() {
+        fields.insert("eventType".to_owned(), Value::String(event_type.to_owned()));
+    }
+    for (name, value) in overrides.as_object().expect("overrides are an object") {
+        fields.insert(name.clone(), value.clone());
+    }
+    let rest = log.to_string();
+    format!(r#"{{"event":{body},{}"#, &rest[1..])
+}
 
 /// The API key the stand-in accepts in `Authorization`.
 pub const API_KEY: &str = "standin-api-key-7f3c";
@@ -74,6 +110,25 @@ impl StandIn {
         self.state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Logs an event as FusionAuth's webhook event log would: `log` is the
+    /// JSON text of a `WebhookEventLog` (its `event` the whole request body,
+    /// `{"event": {...}}`), served exactly as given. See [`maximal_event_log`].
+    ///
+    /// # Panics
+    ///
+    /// If `log` is not a JSON object.
+    pub fn log_event(&self, log: impl Into<String>) {
+        let log = log.into();
+        let parsed: Value = serde_json::from_str(&log).expect("an event log is JSON");
+        assert!(parsed.is_object(), "an event log is a JSON object");
+        self.state().event_logs.push(log);
+    }
+
+    /// Every request seen so far, whole.
+    pub fn calls(&self) -> Vec<Call> {
+        self.state().calls.clone()
     }
 
     /// Stores a webhook as if created earlier; returns its id (given or new).

@@ -1,7 +1,6 @@
 //! The documented routes: one dispatcher, so that authentication, failure
 //! injection and request counting happen in one place.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -13,10 +12,11 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::API_KEY;
+use crate::description::Call;
 use crate::state::State;
 
 type Shared = Arc<Mutex<State>>;
-type Params = HashMap<String, String>;
+type Params = Vec<(String, String)>;
 
 pub(crate) fn app(state: Shared) -> Router {
     Router::new().fallback(dispatch).with_state(state)
@@ -34,6 +34,13 @@ async fn dispatch(
     let (delay, fail_with) = {
         let mut state = lock(&state);
         state.requests.push(format!("{method} {path}"));
+        state.calls.push(Call {
+            method: method.to_string(),
+            path: uri.path().to_owned(),
+            query: params.clone(),
+            body: body.to_vec(),
+            api_key_sent: headers.contains_key(header::AUTHORIZATION),
+        });
         let tenant = headers
             .get("x-fusionauth-tenantid")
             .and_then(|value| value.to_str().ok())
@@ -95,12 +102,9 @@ async fn dispatch(
         (Method::POST, ["system", "webhook-event-log", "search"]) => {
             search_event_logs(&state, &body["search"])
         }
-        (Method::GET, ["system", "webhook-event-log", "search"]) => {
-            search_event_logs(&state, &params_json(&params))
-        }
         (Method::GET, ["system", "webhook-event-log", id]) => {
-            match state.event_logs.iter().find(|log| log["id"] == *id) {
-                Some(log) => ok(json!({ "webhookEventLog": log })),
+            match state.event_logs.iter().find(|log| parse(log)["id"] == *id) {
+                Some(log) => ok_text(format!(r#"{{"webhookEventLog":{log}}}"#)),
                 None => not_found(),
             }
         }
@@ -108,8 +112,12 @@ async fn dispatch(
             let attempt = state
                 .event_logs
                 .iter()
-                .filter_map(|log| log["attempts"].as_array())
-                .flatten()
+                .flat_map(|log| {
+                    parse(log)["attempts"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                })
                 .find(|attempt| attempt["id"] == *id);
             match attempt {
                 Some(attempt) => ok(json!({ "webhookAttemptLog": attempt })),
@@ -149,6 +157,21 @@ fn lock(state: &Shared) -> std::sync::MutexGuard<'_, State> {
 
 fn ok(body: Value) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// A 200 with JSON text written as it is (the event logs, served byte for byte).
+fn ok_text(body: String) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// A logged event's JSON, to filter on (the text itself is what is served).
+fn parse(log: &str) -> Value {
+    serde_json::from_str(log).expect("the stand-in's event logs are JSON")
 }
 
 fn not_found() -> Response {
@@ -303,7 +326,7 @@ fn merge(target: &mut Value, patch: &Value) {
 }
 
 /// Query parameters as the search object's JSON (numbers where numeric).
-fn params_json(params: &Params) -> Value {
+fn params_json(params: &[(String, String)]) -> Value {
     Value::Object(
         params
             .iter()
@@ -319,7 +342,7 @@ fn params_json(params: &Params) -> Value {
 }
 
 /// `startRow` and `numberOfResults` (default 25, FusionAuth's default).
-fn page(items: Vec<&Value>, search: &Value) -> (Vec<Value>, usize) {
+fn page<T: Clone>(items: Vec<&T>, search: &Value) -> (Vec<T>, usize) {
     let total = items.len();
     let start = search["startRow"].as_u64().unwrap_or(0) as usize;
     let count = search["numberOfResults"].as_u64().unwrap_or(25) as usize;
@@ -365,28 +388,34 @@ fn search_webhooks(state: &State, search: &Value) -> Response {
 
 fn search_event_logs(state: &State, search: &Value) -> Response {
     let instant = |name: &str| search[name].as_i64();
-    let mut found: Vec<&Value> = state
+    let mut found: Vec<(&String, Value)> = state
         .event_logs
         .iter()
-        .filter(|log| {
+        .map(|text| (text, parse(text)))
+        .filter(|(_, log)| {
             let inserted = log["insertInstant"].as_i64().unwrap_or(0);
             instant("start").is_none_or(|start| inserted >= start)
                 && instant("end").is_none_or(|end| inserted <= end)
         })
-        .filter(|log| matches_text(&log["event"], &search["event"]))
-        .filter(|log| {
+        .filter(|(_, log)| matches_text(&log["event"], &search["event"]))
+        .filter(|(_, log)| {
             search["eventResult"].is_null() || log["eventResult"] == search["eventResult"]
         })
-        .filter(|log| search["eventType"].is_null() || log["eventType"] == search["eventType"])
+        .filter(|(_, log)| search["eventType"].is_null() || log["eventType"] == search["eventType"])
         .collect();
     // Newest first unless asked otherwise, as FusionAuth's admin UI lists them.
     let ascending = search["orderBy"]
         .as_str()
         .is_some_and(|order| order.to_ascii_uppercase().ends_with("ASC"));
-    found.sort_by_key(|log| log["insertInstant"].as_i64().unwrap_or(0));
+    found.sort_by_key(|(_, log)| log["insertInstant"].as_i64().unwrap_or(0));
     if !ascending {
         found.reverse();
     }
-    let (logs, total) = page(found, search);
-    ok(json!({ "webhookEventLogs": logs, "total": total }))
+    let texts: Vec<&String> = found.into_iter().map(|(text, _)| text).collect();
+    let (logs, total) = page(texts, search);
+    let logs: Vec<&str> = logs.iter().map(|log| log.as_str()).collect();
+    ok_text(format!(
+        r#"{{"webhookEventLogs":[{}],"total":{total}}}"#,
+        logs.join(",")
+    ))
 }

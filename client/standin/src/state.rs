@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::{Value, json};
+
+use crate::description::Call;
 use uuid::Uuid;
 
 /// The stand-in's objects, as FusionAuth's JSON.
@@ -11,8 +13,10 @@ use uuid::Uuid;
 pub struct State {
     /// Webhooks by id.
     pub webhooks: BTreeMap<Uuid, Value>,
-    /// Webhook event logs, each with its `attempts`.
-    pub event_logs: Vec<Value>,
+    /// Webhook event logs, each the exact JSON text FusionAuth would serve
+    /// (its `event` the whole request body, `{"event": {...}}`), served byte
+    /// for byte; see [`StandIn::log_event`](crate::StandIn::log_event).
+    pub event_logs: Vec<String>,
     /// Key Master keys by id (with `secret` for HMAC keys).
     pub keys: BTreeMap<Uuid, Value>,
     /// Tenants by id.
@@ -21,6 +25,8 @@ pub struct State {
     pub jwks: Value,
     /// Every request seen, as `"METHOD /path"`.
     pub requests: Vec<String>,
+    /// Every request seen, whole, to check against FusionAuth's API description.
+    pub calls: Vec<Call>,
     /// The `X-FusionAuth-TenantId` header of each request (`None` when absent).
     pub tenant_headers: Vec<Option<String>>,
     /// When set, every `/api/` call answers this status.
@@ -40,6 +46,7 @@ impl Default for State {
             tenants: BTreeMap::new(),
             jwks: json!({ "keys": [] }),
             requests: Vec::new(),
+            calls: Vec::new(),
             tenant_headers: Vec::new(),
             fail_with: None,
             delay: Duration::ZERO,
