@@ -22,7 +22,7 @@ use delivery_support::{API_KEY, Connection, event, serve};
 use fusionauth_webhooks::delivery::{MemoryStore, Queue as _, Worker};
 use fusionauth_webhooks::{EventType, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;
-use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
+use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
 use uuid::Uuid;
 
 const EVENT_TYPE: &str = "user.update.complete";
@@ -82,11 +82,11 @@ fn summary(mut values: Vec<f64>) -> (f64, f64, f64) {
     )
 }
 
-/// How fast a worker drains `events` queued events of a fresh stream.
-async fn worker_rate(url: &str, stream: &str, events: usize, dedup: bool) -> f64 {
-    let queue = RedisQueue::connect_to(url, stream, "workers", "bench")
-        .await
-        .expect("queue");
+/// How fast a worker drains `events` queued events of a fresh stream (its
+/// own namespace).
+async fn worker_rate(url: &str, namespace: &str, events: usize, dedup: bool) -> f64 {
+    let config = RedisConfig::new(url, namespace).expect("config");
+    let queue = RedisQueue::connect(&config, "bench").await.expect("queue");
     for _ in 0..events {
         queue
             .push(event(EVENT_TYPE, Uuid::new_v4()))
@@ -95,7 +95,7 @@ async fn worker_rate(url: &str, stream: &str, events: usize, dedup: bool) -> f64
     }
     let mut worker = Worker::new(router(), queue.clone()).batch_size(64);
     if dedup {
-        worker = worker.deduplicate(RedisStore::connect(url).await.expect("store"));
+        worker = worker.deduplicate(RedisStore::connect(&config).await.expect("store"));
     }
     let started = Instant::now();
     let mut handled = 0;
@@ -118,7 +118,8 @@ async fn main() {
 
     let build =
         |builder: fusionauth_webhooks::WebhookBuilder| builder.api_key(API_KEY).build().unwrap();
-    let queue = RedisQueue::connect(&url, "receiver").await.unwrap();
+    let config = RedisConfig::new(url.as_str(), "bench").unwrap();
+    let queue = RedisQueue::connect(&config, "receiver").await.unwrap();
     let variants: Vec<(&str, SocketAddr)> = vec![
         (
             "plain receiver",
@@ -138,7 +139,7 @@ async fn main() {
             serve(build(
                 Webhook::builder()
                     .router(router())
-                    .deduplicate(RedisStore::connect(&url).await.unwrap()),
+                    .deduplicate(RedisStore::connect(&config).await.unwrap()),
             ))
             .await,
         ),

@@ -17,7 +17,7 @@ use delivery_support::{API_KEY, Connection, event, serve};
 use fusionauth_webhooks::delivery::{Deduplicator, Worker};
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;
-use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
+use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
 use http::StatusCode;
 use redis::AsyncCommands as _;
 use uuid::Uuid;
@@ -68,11 +68,12 @@ async fn worker_process() {
         .on_event(EventType::UserEmailUpdate, |_event| async {
             Err(HandlerError::retry_later())
         });
-    let queue = RedisQueue::connect(&url, &consumer)
+    let config = RedisConfig::new(url.as_str(), "e2e").expect("config");
+    let queue = RedisQueue::connect(&config, &consumer)
         .await
         .expect("queue")
-        .reclaim_idle(Duration::from_millis(500));
-    let store = RedisStore::connect(&url).await.expect("store");
+        .reclaim_idle(Duration::from_millis(2500));
+    let store = RedisStore::connect(&config).await.expect("store");
     let worker = Worker::new(router, queue)
         .deduplicate(
             Deduplicator::new(store)
@@ -104,7 +105,8 @@ async fn ten_thousand_deliveries_across_two_receivers_and_two_workers_one_killed
     let url = redis_server.url();
     let mut receivers = Vec::new();
     for name in ["receiver-a", "receiver-b"] {
-        let queue = RedisQueue::connect(&url, name).await.expect("queue");
+        let config = RedisConfig::new(url.as_str(), "e2e").expect("config");
+        let queue = RedisQueue::connect(&config, name).await.expect("queue");
         let router = Router::new().enqueue(
             [EventType::UserUpdateComplete, EventType::UserEmailUpdate],
             queue,
@@ -185,7 +187,9 @@ async fn ten_thousand_deliveries_across_two_receivers_and_two_workers_one_killed
         .get_connection_manager()
         .await
         .unwrap();
-    let queue = RedisQueue::connect(&url, "inspector").await.unwrap();
+    let queue = RedisQueue::connect(&RedisConfig::new(url.as_str(), "e2e").unwrap(), "inspector")
+        .await
+        .unwrap();
 
     // Wait until every event had its effect and every failing one is dead.
     let deadline = Instant::now() + Duration::from_secs(60);

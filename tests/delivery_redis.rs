@@ -12,13 +12,18 @@ use delivery_support::{API_KEY, event, post, serve};
 use fusionauth_webhooks::delivery::Queue as _;
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;
-use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
+use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
 use futures_util::future::join_all;
 use http::StatusCode;
 use uuid::Uuid;
 
 fn redis() -> RedisServer {
     RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
+}
+
+/// Every replica of one app: the same namespace.
+fn config(redis: &RedisServer) -> RedisConfig {
+    RedisConfig::new(redis.url(), "delivery-test").expect("config")
 }
 
 /// Handler calls per event id, across every replica of the test.
@@ -70,7 +75,7 @@ fn router(effects: &Effects) -> Router {
 
 /// A replica: its own connection to the shared Redis, its own socket.
 async fn replica(redis: &RedisServer, effects: &Effects) -> SocketAddr {
-    let store = RedisStore::connect(&redis.url())
+    let store = RedisStore::connect(&config(redis))
         .await
         .expect("connect to redis");
     let webhook = Webhook::builder()
@@ -193,7 +198,7 @@ async fn while_redis_is_down_every_delivery_gets_503_and_nothing_is_lost_after()
 #[tokio::test]
 async fn an_enqueued_event_is_answered_202_once_the_stream_holds_it_and_503_without_redis() {
     let mut redis = redis();
-    let queue = RedisQueue::connect(&redis.url(), "receiver")
+    let queue = RedisQueue::connect(&config(&redis), "receiver")
         .await
         .expect("queue");
     let effects = Effects::default();

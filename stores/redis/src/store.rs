@@ -5,14 +5,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use fusionauth_webhooks::delivery::{Claim, ClaimToken, DedupStore, StoreError};
-use redis::aio::ConnectionManager;
-use redis::{AsyncCommands as _, Script};
+use redis::Script;
 use uuid::Uuid;
 
-use crate::connect::{connection_manager, unavailable};
-
-/// The default prefix of the store's keys (one key per event id).
-pub const DEFAULT_STORE_PREFIX: &str = "fusionauth-webhooks:dedup:";
+use crate::config::{RedisConfig, Replication};
+use crate::connect::{Connection, Purpose, ScriptCall, connect, write_command};
+use crate::keys::Keys;
 
 // The value of a done mark; a running claim's value is its token (32 hex digits).
 const DONE: &str = "done";
@@ -33,27 +31,31 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0";
 
-/// A [`DedupStore`] shared by every replica through one Redis.
+/// A [`DedupStore`] shared by every replica through one Redis (or Redis
+/// Cluster), in the namespace of its [`RedisConfig`].
 ///
 /// One key per event id: `SET key token NX PX lease` claims it atomically; a
 /// Lua script compares the token before it marks the id done (`PX retention`)
 /// or deletes the claim, so a stale holder cannot overwrite a newer claim.
-/// Keys expire on their own: Redis needs no cleanup.
+/// Keys expire on their own: Redis needs no cleanup. With
+/// [`wait_for_replicas`](RedisConfig::wait_for_replicas), a claim and a done
+/// mark count only once replicas hold them (a claim that did not reach them
+/// is released and fails).
 ///
 /// A Redis error is a [`StoreError::Unavailable`]: the webhook answers 503 and
-/// runs no handler (FusionAuth retries). The connection is a
-/// [`ConnectionManager`], which reconnects by itself once Redis is back.
+/// runs no handler (FusionAuth retries). The connection reconnects by itself
+/// once Redis is back.
 ///
 /// # Example
 ///
 /// ```no_run
 /// use fusionauth_webhooks::delivery::Deduplicator;
-/// use fusionauth_webhooks_redis::RedisStore;
+/// use fusionauth_webhooks_redis::{RedisConfig, RedisStore};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let store = RedisStore::connect("redis://127.0.0.1:6379/").await?;
-/// let dedup = Deduplicator::new(store);
+/// let config = RedisConfig::new("redis://127.0.0.1:6379/", "billing")?;
+/// let dedup = Deduplicator::new(RedisStore::connect(&config).await?);
 /// # let _ = dedup;
 /// # Ok(())
 /// # }
@@ -61,40 +63,29 @@ return 0";
 /// (`tests/store.rs` runs the store contract against a real `redis-server`.)
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
-    prefix: String,
+    connection: Connection,
+    keys: Keys,
+    replication: Option<Replication>,
     complete: Script,
     release: Script,
 }
 
 impl RedisStore {
-    /// Connects to the Redis at `url` (`redis://host:port/db`), with a one-second
-    /// bound on connecting and on each answer.
-    pub async fn connect(url: &str) -> Result<RedisStore, redis::RedisError> {
-        Ok(RedisStore::new(
-            connection_manager(url, Some(Duration::from_secs(1))).await?,
-        ))
-    }
-
-    /// A store on an existing connection manager.
-    pub fn new(connection: ConnectionManager) -> RedisStore {
-        RedisStore {
-            connection,
-            prefix: DEFAULT_STORE_PREFIX.to_owned(),
+    /// Connects as `config` says, with a bound (one second by default) on
+    /// connecting and on each answer.
+    pub async fn connect(config: &RedisConfig) -> Result<RedisStore, redis::RedisError> {
+        Ok(RedisStore {
+            connection: connect(config, Purpose::Commands).await?,
+            keys: Keys::new(&config.namespace),
+            replication: config.replication,
             complete: Script::new(COMPLETE),
             release: Script::new(RELEASE),
-        }
+        })
     }
 
-    /// Puts the keys under another prefix ([`DEFAULT_STORE_PREFIX`]), e.g. one
-    /// per webhook sharing a Redis.
-    pub fn key_prefix(mut self, prefix: impl Into<String>) -> RedisStore {
-        self.prefix = prefix.into();
-        self
-    }
-
-    fn key(&self, id: Uuid) -> String {
-        format!("{}{}", self.prefix, id.as_hyphenated())
+    /// The key of event `id`'s claim or done mark.
+    pub fn key(&self, id: Uuid) -> String {
+        self.keys.dedup(id)
     }
 }
 
@@ -108,23 +99,35 @@ fn millis(duration: Duration) -> u64 {
 #[async_trait]
 impl DedupStore for RedisStore {
     async fn claim(&self, id: Uuid, lease: Duration) -> Result<Claim, StoreError> {
-        let key = self.key(id);
+        let key = self.keys.dedup(id);
         let mut connection = self.connection.clone();
         loop {
             let token = ClaimToken::random();
-            let set: Option<String> = redis::cmd("SET")
-                .arg(&key)
+            let mut set = redis::cmd("SET");
+            set.arg(&key)
                 .arg(token.as_str())
                 .arg("NX")
                 .arg("PX")
-                .arg(millis(lease))
-                .query_async(&mut connection)
-                .await
-                .map_err(unavailable)?;
-            if set.is_some() {
+                .arg(millis(lease));
+            let claimed: Option<String> =
+                match write_command(&mut connection, &set, self.replication).await {
+                    Ok(claimed) => claimed,
+                    Err(error) => {
+                        // A claim the replicas may not hold does not count:
+                        // give it back (if it was taken) rather than block
+                        // FusionAuth's retry until the lease expires.
+                        let _ = self.release(id, &token).await;
+                        return Err(StoreError::unavailable(error));
+                    }
+                };
+            if claimed.is_some() {
                 return Ok(Claim::Claimed(token));
             }
-            let current: Option<String> = connection.get(&key).await.map_err(unavailable)?;
+            let current: Option<String> = redis::cmd("GET")
+                .arg(&key)
+                .query_async(&mut connection)
+                .await
+                .map_err(StoreError::unavailable)?;
             match current.as_deref() {
                 Some(DONE) => return Ok(Claim::Done),
                 Some(_) => return Ok(Claim::InProgress),
@@ -140,28 +143,26 @@ impl DedupStore for RedisStore {
         token: &ClaimToken,
         retention: Duration,
     ) -> Result<bool, StoreError> {
-        let mut connection = self.connection.clone();
-        let done: i64 = self
-            .complete
-            .key(self.key(id))
+        let done: i64 = ScriptCall::new(&self.complete)
+            .key(self.keys.dedup(id))
             .arg(token.as_str())
             .arg(DONE)
             .arg(millis(retention))
-            .invoke_async(&mut connection)
+            .write(&mut self.connection.clone(), self.replication)
             .await
-            .map_err(unavailable)?;
+            .map_err(StoreError::unavailable)?;
         Ok(done == 1)
     }
 
     async fn release(&self, id: Uuid, token: &ClaimToken) -> Result<bool, StoreError> {
-        let mut connection = self.connection.clone();
-        let released: i64 = self
-            .release
-            .key(self.key(id))
+        // Not waited for: a release lost in a failover only delays a retry
+        // until the claim's lease expires.
+        let released: i64 = ScriptCall::new(&self.release)
+            .key(self.keys.dedup(id))
             .arg(token.as_str())
-            .invoke_async(&mut connection)
+            .run(&mut self.connection.clone())
             .await
-            .map_err(unavailable)?;
+            .map_err(StoreError::unavailable)?;
         Ok(released == 1)
     }
 }
@@ -170,7 +171,8 @@ impl fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The connection (and its URL's password) stays out of logs.
         f.debug_struct("RedisStore")
-            .field("prefix", &self.prefix)
+            .field("keys", &self.keys)
+            .field("replication", &self.replication)
             .finish_non_exhaustive()
     }
 }

@@ -6,16 +6,14 @@ use std::time::Duration;
 use bytes::Bytes;
 use fusionauth_webhooks::delivery::Queue;
 use fusionauth_webhooks_redis::RedisQueue;
-use fusionauth_webhooks_redis::testing::RedisServer;
+use support::{config, redis};
 
-fn redis() -> RedisServer {
-    RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
-}
+mod support;
 
 #[tokio::test]
 async fn the_redis_queue_keeps_the_queue_contract() {
     let server = redis();
-    let queue = RedisQueue::connect(&server.url(), "worker-1")
+    let queue = RedisQueue::connect(&config(&server.url()), "worker-1")
         .await
         .expect("connect");
     fusionauth_webhooks::testing::queue_suite(&queue).await;
@@ -25,11 +23,11 @@ async fn the_redis_queue_keeps_the_queue_contract() {
 async fn a_dead_consumers_pending_message_is_reclaimed_after_the_idle_time() {
     let server = redis();
     let idle = Duration::from_millis(200);
-    let dead = RedisQueue::connect(&server.url(), "dead")
+    let dead = RedisQueue::connect(&config(&server.url()), "dead")
         .await
         .unwrap()
         .reclaim_idle(idle);
-    let alive = RedisQueue::connect(&server.url(), "alive")
+    let alive = RedisQueue::connect(&config(&server.url()), "alive")
         .await
         .unwrap()
         .reclaim_idle(idle);
@@ -60,7 +58,9 @@ async fn a_dead_consumers_pending_message_is_reclaimed_after_the_idle_time() {
 #[tokio::test]
 async fn dead_letters_keep_the_event_and_the_attempt() {
     let server = redis();
-    let queue = RedisQueue::connect(&server.url(), "w").await.unwrap();
+    let queue = RedisQueue::connect(&config(&server.url()), "w")
+        .await
+        .unwrap();
     queue.push(Bytes::from_static(b"{\"n\":2}")).await.unwrap();
     let first = queue
         .receive(1, Duration::from_secs(1))
@@ -87,7 +87,9 @@ async fn dead_letters_keep_the_event_and_the_attempt() {
 #[tokio::test]
 async fn a_push_while_redis_is_down_fails() {
     let mut server = redis();
-    let queue = RedisQueue::connect(&server.url(), "w").await.unwrap();
+    let queue = RedisQueue::connect(&config(&server.url()), "w")
+        .await
+        .unwrap();
     server.stop();
     let pushed = queue.push(Bytes::from_static(b"{}")).await;
     assert!(

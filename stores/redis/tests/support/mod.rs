@@ -1,0 +1,57 @@
+//! Shared by the Redis tests: servers that must start, event bodies, and
+//! waiting for something to happen.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use fusionauth_webhooks_redis::RedisConfig;
+use fusionauth_webhooks_redis::testing::RedisServer;
+use uuid::Uuid;
+
+/// A `redis-server` with the defaults; the test fails, saying why, without one.
+pub fn redis() -> RedisServer {
+    RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
+}
+
+/// The tests' namespace on `url`.
+pub fn config(url: &str) -> RedisConfig {
+    RedisConfig::new(url, "test").expect("a valid config")
+}
+
+/// A minimal FusionAuth event of `event_type` with the id `id`.
+pub fn event(event_type: &str, id: Uuid) -> Bytes {
+    Bytes::from(format!(
+        r#"{{"event":{{"type":"{event_type}","id":"{id}","createInstant":1749040200000}}}}"#
+    ))
+}
+
+/// Polls `check` every 20 ms until it is true; how long that took, or `None`
+/// at `within`.
+pub async fn eventually<F, Fut>(within: Duration, mut check: F) -> Option<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    loop {
+        if check().await {
+            return Some(started.elapsed());
+        }
+        if started.elapsed() > within {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A plain connection for looking at (or breaking) what the queue wrote.
+pub async fn raw(url: &str) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(url)
+        .expect("url")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("a raw connection to redis")
+}
