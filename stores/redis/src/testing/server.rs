@@ -185,10 +185,11 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 
-    /// The TLS URL, `rediss://localhost:<tls port>/`, when started with TLS.
+    /// The TLS URL, `rediss://127.0.0.1:<tls port>/`, when started with TLS
+    /// (its certificate must name the IP address 127.0.0.1).
     pub fn tls_url(&self) -> Option<String> {
         self.tls_port
-            .map(|port| format!("rediss://localhost:{port}/"))
+            .map(|port| format!("rediss://127.0.0.1:{port}/"))
     }
 
     /// The port it listens on.
