@@ -229,3 +229,39 @@ async fn an_enqueued_event_is_answered_202_once_the_stream_holds_it_and_503_with
         "no 2xx without the queue's ack"
     );
 }
+
+#[tokio::test]
+async fn with_replication_asked_an_event_no_replica_acknowledged_is_answered_503() {
+    let primary = RedisServer::builder()
+        .persistence(false)
+        .start()
+        .unwrap_or_else(|error| panic!("this test needs redis-server: {error}"));
+    let mut replica = RedisServer::builder()
+        .persistence(false)
+        .replica_of(&primary)
+        .start()
+        .unwrap_or_else(|error| panic!("this test needs redis-server: {error}"));
+    replica.wait_for_replication().expect("the replica syncs");
+    let config = config(&primary).wait_for_replicas(1, Duration::from_millis(500));
+    let queue = RedisQueue::connect(&config, "receiver")
+        .await
+        .expect("queue");
+    let webhook = Webhook::builder()
+        .api_key(API_KEY)
+        .router(Router::new().enqueue([EventType::UserUpdateComplete], queue))
+        .build()
+        .expect("webhook");
+    let address = serve(webhook).await;
+    let body = || event("user.update.complete", Uuid::new_v4());
+    assert_eq!(
+        post(address, body()).await,
+        StatusCode::ACCEPTED,
+        "202 once the replica holds it"
+    );
+    replica.kill();
+    assert_eq!(
+        post(address, body()).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no 202 for an event only the primary holds: FusionAuth retries"
+    );
+}

@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{ENV_REDIS_CLI, RedisServer, StartError, binary, free_port};
+use super::{ENV_REDIS_CLI, RedisServer, StartError, binary, free_port, replica_acknowledges};
 
 const NODES: usize = 6;
 /// Short, so that a killed primary's replica takes over within seconds.
@@ -143,8 +143,9 @@ impl RedisCluster {
         }
     }
 
-    /// Waits until every live node says `cluster_state:ok` and every live
-    /// replica is in sync with its primary.
+    /// Waits until every live node says `cluster_state:ok`, every live
+    /// replica is in sync with its primary, and every primary with a replica
+    /// sees it acknowledge a write.
     pub fn wait_until_ok(&self) -> Result<(), StartError> {
         let started = Instant::now();
         loop {
@@ -191,7 +192,9 @@ impl RedisCluster {
             let info = node.query(&["INFO", "replication"]).unwrap_or_default();
             if info.contains("role:master") {
                 primaries += 1;
-                true
+                // Its replica (if it has one now) acknowledges writes.
+                info.contains("connected_slaves:0")
+                    || replica_acknowledges(node.port(), Duration::from_secs(2)).unwrap_or(false)
             } else {
                 info.contains("master_link_status:up")
                     && !info.contains("master_sync_in_progress:1")

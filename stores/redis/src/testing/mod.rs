@@ -111,3 +111,42 @@ fn query(port: u16, args: &[&str]) -> Result<String, String> {
         .query::<String>(&mut connection)
         .map_err(|error| error.to_string())
 }
+
+/// Whether the primary on `port` has a replica that acknowledges a write
+/// within `within` (`WAIT`). A replica that just synced is counted by `WAIT`
+/// only after its first acknowledgement, which it sends once a second: a
+/// harness that hands out a replica must wait for it. The probe key is
+/// written and deleted again; in a cluster, keys are tried until one is
+/// served by this primary.
+fn replica_acknowledges(port: u16, within: Duration) -> Result<bool, String> {
+    let client = redis::Client::open(format!("redis://127.0.0.1:{port}/"))
+        .map_err(|error| error.to_string())?;
+    let mut connection = client
+        .get_connection_with_timeout(Duration::from_millis(500))
+        .map_err(|error| error.to_string())?;
+    connection
+        .set_read_timeout(Some(within + Duration::from_secs(1)))
+        .map_err(|error| error.to_string())?;
+    for candidate in 0..200 {
+        let key = format!("fusionauth-webhooks-testing:probe:{candidate}");
+        let answer: redis::RedisResult<(i64, i64, i64)> = redis::pipe()
+            .cmd("SET")
+            .arg(&key)
+            .arg(1)
+            .ignore()
+            .cmd("DEL")
+            .arg(&key)
+            .cmd("WAIT")
+            .arg(1)
+            .arg(u64::try_from(within.as_millis()).unwrap_or(u64::MAX))
+            .cmd("EXISTS")
+            .arg(&key)
+            .query(&mut connection);
+        match answer {
+            Ok((_, acknowledged, _)) => return Ok(acknowledged >= 1),
+            Err(error) if error.code() == Some("MOVED") => continue,
+            Err(error) => return Err(error.to_string()),
+        }
+    }
+    Err(format!("no probe key is served by the node on port {port}"))
+}

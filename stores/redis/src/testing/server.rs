@@ -4,7 +4,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{ENV_REDIS_SERVER, STARTUP, StartError, binary, command, free_port, ping, query};
+use super::{
+    ENV_REDIS_SERVER, STARTUP, StartError, binary, command, free_port, ping, query,
+    replica_acknowledges,
+};
 
 const LOG_FILE: &str = "redis.log";
 
@@ -30,6 +33,7 @@ pub struct RedisServer {
     child: Option<Child>,
     port: u16,
     tls_port: Option<u16>,
+    primary: Option<u16>,
     dir: tempfile::TempDir,
     binary: PathBuf,
     args: Vec<String>,
@@ -154,6 +158,7 @@ impl RedisServerBuilder {
             child: None,
             port,
             tls_port,
+            primary: self.replica_of,
             dir,
             binary: binary(ENV_REDIS_SERVER, "redis-server"),
             args,
@@ -213,19 +218,30 @@ impl RedisServer {
         query(self.port, args)
     }
 
-    /// Waits until this replica's link to its primary is up and in sync.
+    /// Waits until this replica is in sync with its primary, as both see it,
+    /// and acknowledges writes (the primary counts it for `WAIT`).
     pub fn wait_for_replication(&self) -> Result<(), StartError> {
         let started = Instant::now();
+        let me = format!("port={},state=online", self.port);
         loop {
             let info = self.query(&["INFO", "replication"]).unwrap_or_default();
-            if info.contains("master_link_status:up") && !info.contains("master_sync_in_progress:1")
+            let primary = self
+                .primary
+                .and_then(|port| query(port, &["INFO", "replication"]).ok())
+                .unwrap_or_default();
+            if info.contains("master_link_status:up")
+                && !info.contains("master_sync_in_progress:1")
+                && primary.contains(&me)
+                && self.primary.is_some_and(|port| {
+                    replica_acknowledges(port, Duration::from_secs(2)).unwrap_or(false)
+                })
             {
                 return Ok(());
             }
             if started.elapsed() > STARTUP {
                 return Err(StartError::NotAnswering {
                     port: self.port,
-                    detail: format!("the replica did not sync: {info}"),
+                    detail: format!("the replica did not sync: {info}\nits primary: {primary}"),
                 });
             }
             std::thread::sleep(Duration::from_millis(20));
