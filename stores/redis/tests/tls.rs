@@ -114,9 +114,7 @@ async fn a_client_without_a_certificate_is_refused_by_a_server_that_requires_one
     let server = tls_redis(&certificates, dir.path());
     let config = config(&server, TlsConfig::new().ca_pem(certificates.ca.clone()));
     let refused = RedisStore::connect(&config).await;
-    let error = refused
-        .err()
-        .expect("connected without a client certificate");
+    let error = refused.expect_err("connected without a client certificate");
     assert!(error.to_string().contains("Certificate"), "{error}");
 }
 
@@ -130,9 +128,7 @@ async fn a_server_whose_certificate_the_private_ca_did_not_sign_is_refused() {
         .ca_pem(other)
         .client_certificate_pem(certificates.client.0.clone(), certificates.client.1.clone());
     let refused = RedisStore::connect(&config(&server, tls)).await;
-    let error = refused
-        .err()
-        .expect("connected to a server no trusted CA signed");
+    let error = refused.expect_err("connected to a server no trusted CA signed");
     assert!(error.to_string().contains("certificate"), "{error}");
 }
 
@@ -142,9 +138,7 @@ async fn a_server_certificate_for_another_name_is_refused() {
     let certificates = certificates("redis.internal.example");
     let server = tls_redis(&certificates, dir.path());
     let refused = RedisStore::connect(&config(&server, trusted(&certificates))).await;
-    let error = refused
-        .err()
-        .expect("connected to 127.0.0.1 with a certificate for another name");
+    let error = refused.expect_err("connected to 127.0.0.1 with a certificate for another name");
     assert!(error.to_string().contains("certificate"), "{error}");
 }
 
