@@ -54,6 +54,7 @@ pub struct RedisConfig {
     pub(crate) namespace: String,
     pub(crate) replication: Option<Replication>,
     pub(crate) response_timeout: Duration,
+    pub(crate) patience: Duration,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::TlsConfig>,
 }
@@ -133,6 +134,7 @@ impl RedisConfig {
             namespace: namespace.to_owned(),
             replication: None,
             response_timeout: DEFAULT_RESPONSE_TIMEOUT,
+            patience: Duration::ZERO,
             #[cfg(feature = "tls")]
             tls: None,
         })
@@ -158,6 +160,24 @@ impl RedisConfig {
     /// own timeout on top.
     pub fn response_timeout(mut self, timeout: Duration) -> RedisConfig {
         self.response_timeout = timeout;
+        self
+    }
+
+    /// How long a write keeps retrying while Redis is unreachable (down,
+    /// restarting, a Cluster failing over), pausing 20 ms, then twice as long
+    /// each time up to 0.5 s. None by default: it fails at once, so that a
+    /// webhook answers 503 and FusionAuth retries.
+    ///
+    /// Give workers more than a failover takes (about twice the Cluster's
+    /// `cluster-node-timeout`, plus a second): a settlement or done mark in
+    /// flight when a primary dies then lands on the replica that takes over,
+    /// instead of failing and leaving the event to run again once its claim's
+    /// lease expires. A retried write that had in fact reached Redis happens
+    /// twice: a second queue entry (handled once, thanks to deduplication), a
+    /// settlement reported as [`Lost`](fusionauth_webhooks::delivery::QueueError::Lost).
+    /// A write that did not reach its replicas in time is not retried.
+    pub fn retry_unreachable_for(mut self, patience: Duration) -> RedisConfig {
+        self.patience = patience;
         self
     }
 
@@ -220,7 +240,8 @@ impl fmt::Debug for RedisConfig {
             .field("cluster", &self.cluster)
             .field("namespace", &self.namespace)
             .field("replication", &self.replication)
-            .field("response_timeout", &self.response_timeout);
+            .field("response_timeout", &self.response_timeout)
+            .field("patience", &self.patience);
         #[cfg(feature = "tls")]
         debug.field("tls", &self.tls);
         debug.finish()

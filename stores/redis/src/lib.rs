@@ -51,6 +51,7 @@ mod store;
 pub mod testing;
 #[cfg(feature = "tls")]
 mod tls;
+mod write;
 
 pub use config::{ConfigError, MAX_NAMESPACE_LEN, RedisConfig};
 pub use queue::{DEFAULT_RECLAIM_IDLE, DeadLetter, RedisQueue};

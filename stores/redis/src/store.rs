@@ -8,9 +8,10 @@ use fusionauth_webhooks::delivery::{Claim, ClaimToken, DedupStore, StoreError};
 use redis::Script;
 use uuid::Uuid;
 
-use crate::config::{RedisConfig, Replication};
-use crate::connect::{Connection, Purpose, ScriptCall, connect, write_command};
+use crate::config::RedisConfig;
+use crate::connect::{Connection, Purpose, connect};
 use crate::keys::Keys;
+use crate::write::{Policy, ScriptCall, run_command};
 
 // The value of a done mark; a running claim's value is its token (32 hex digits).
 const DONE: &str = "done";
@@ -65,7 +66,7 @@ return 0";
 pub struct RedisStore {
     connection: Connection,
     keys: Keys,
-    replication: Option<Replication>,
+    policy: Policy,
     complete: Script,
     release: Script,
 }
@@ -77,7 +78,7 @@ impl RedisStore {
         Ok(RedisStore {
             connection: connect(config, Purpose::Commands).await?,
             keys: Keys::new(&config.namespace),
-            replication: config.replication,
+            policy: Policy::of(config),
             complete: Script::new(COMPLETE),
             release: Script::new(RELEASE),
         })
@@ -110,7 +111,7 @@ impl DedupStore for RedisStore {
                 .arg("PX")
                 .arg(millis(lease));
             let claimed: Option<String> =
-                match write_command(&mut connection, &set, self.replication).await {
+                match run_command(&mut connection, &set, self.policy).await {
                     Ok(claimed) => claimed,
                     Err(error) => {
                         // A claim the replicas may not hold does not count:
@@ -123,11 +124,12 @@ impl DedupStore for RedisStore {
             if claimed.is_some() {
                 return Ok(Claim::Claimed(token));
             }
-            let current: Option<String> = redis::cmd("GET")
-                .arg(&key)
-                .query_async(&mut connection)
-                .await
-                .map_err(StoreError::unavailable)?;
+            let mut get = redis::cmd("GET");
+            get.arg(&key);
+            let current: Option<String> =
+                run_command(&mut connection, &get, self.policy.unreplicated())
+                    .await
+                    .map_err(StoreError::unavailable)?;
             match current.as_deref() {
                 Some(DONE) => return Ok(Claim::Done),
                 Some(_) => return Ok(Claim::InProgress),
@@ -148,7 +150,7 @@ impl DedupStore for RedisStore {
             .arg(token.as_str())
             .arg(DONE)
             .arg(millis(retention))
-            .write(&mut self.connection.clone(), self.replication)
+            .run(&mut self.connection.clone(), self.policy)
             .await
             .map_err(StoreError::unavailable)?;
         Ok(done == 1)
@@ -160,7 +162,7 @@ impl DedupStore for RedisStore {
         let released: i64 = ScriptCall::new(&self.release)
             .key(self.keys.dedup(id))
             .arg(token.as_str())
-            .run(&mut self.connection.clone())
+            .run(&mut self.connection.clone(), self.policy.unreplicated())
             .await
             .map_err(StoreError::unavailable)?;
         Ok(released == 1)
@@ -172,7 +174,7 @@ impl fmt::Debug for RedisStore {
         // The connection (and its URL's password) stays out of logs.
         f.debug_struct("RedisStore")
             .field("keys", &self.keys)
-            .field("replication", &self.replication)
+            .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
 }

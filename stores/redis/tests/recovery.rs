@@ -145,3 +145,36 @@ async fn receive_recreates_a_lost_consumer_group_and_returns_new_messages() {
     assert_eq!(batch[0].payload, body);
     queue.ack(&batch[0]).await.expect("ack");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_patience_a_settlement_made_while_redis_restarts_lands_once_it_is_back() {
+    let mut server = support::redis();
+    let patient = config(&server.url()).retry_unreachable_for(Duration::from_secs(10));
+    let queue = RedisQueue::connect(&patient, "worker").await.unwrap();
+    queue
+        .push(event("user.update", Uuid::new_v4()))
+        .await
+        .unwrap();
+    let message = queue
+        .receive(1, Duration::from_secs(1))
+        .await
+        .unwrap()
+        .remove(0);
+    server.stop();
+    let ack = tokio::spawn(async move { queue.ack(&message).await.map(|()| queue) });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::task::block_in_place(|| server.restart()).expect("redis-server restarts");
+    let queue = ack
+        .await
+        .unwrap()
+        .expect("the acknowledgement waited for Redis instead of failing");
+    // Anything left pending would be reclaimed at once with a 1 ms idle time
+    // (the blocking-read connection may need one failed call to reconnect).
+    let queue = queue.reclaim_idle(Duration::from_millis(1));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut left = queue.receive(10, Duration::from_millis(100)).await;
+    if left.is_err() {
+        left = queue.receive(10, Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, Ok(Vec::new()), "nothing is left to run again");
+}

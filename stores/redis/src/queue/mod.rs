@@ -14,9 +14,10 @@ use fusionauth_webhooks::delivery::{Message, MessageId, Queue, QueueError};
 use redis::Script;
 use redis::streams::{StreamRangeReply, StreamReadReply};
 
-use crate::config::{RedisConfig, Replication};
-use crate::connect::{Connection, Purpose, ScriptCall, WriteError, connect, write_command};
+use crate::config::RedisConfig;
+use crate::connect::{Connection, Purpose, connect};
 use crate::keys::Keys;
+use crate::write::{Policy, ScriptCall, WriteError, run_command};
 pub use entries::DeadLetter;
 use entries::{ATTEMPT_FIELD, EVENT_FIELD, Entry, parse_message_id};
 
@@ -76,7 +77,7 @@ pub struct RedisQueue {
     keys: Keys,
     consumer: String,
     reclaim_idle: Duration,
-    replication: Option<Replication>,
+    policy: Policy,
     scripts: Arc<Scripts>,
 }
 
@@ -109,7 +110,7 @@ impl RedisQueue {
             keys: Keys::new(&config.namespace),
             consumer: consumer.to_owned(),
             reclaim_idle: DEFAULT_RECLAIM_IDLE,
-            replication: config.replication,
+            policy: Policy::of(config),
             scripts: Arc::new(Scripts {
                 ack: Script::new(scripts::ACK),
                 retry: Script::new(scripts::RETRY),
@@ -207,7 +208,7 @@ impl RedisQueue {
         let next: i64 = ScriptCall::new(&self.scripts.promote)
             .key(&self.keys.stream)
             .key(&self.keys.retry_set)
-            .run(&mut self.commands.clone())
+            .run(&mut self.commands.clone(), Policy::IMMEDIATE)
             .await
             .map_err(QueueError::unavailable)?;
         Ok(u64::try_from(next).ok().map(Duration::from_millis))
@@ -220,7 +221,7 @@ impl RedisQueue {
             .arg(&self.consumer)
             .arg(u64::try_from(self.reclaim_idle.as_millis()).unwrap_or(u64::MAX))
             .arg(max)
-            .run(&mut self.commands.clone())
+            .run(&mut self.commands.clone(), Policy::IMMEDIATE)
             .await?;
         Ok(claimed
             .into_iter()
@@ -309,7 +310,7 @@ impl RedisQueue {
             .arg(&self.consumer)
             .arg(deliveries);
         let applied: i64 = arguments(call)
-            .write(&mut self.commands.clone(), self.replication)
+            .run(&mut self.commands.clone(), self.policy)
             .await
             .map_err(QueueError::unavailable)?;
         Ok(applied == 1)
@@ -327,7 +328,7 @@ impl Queue for RedisQueue {
             .arg(payload.as_ref())
             .arg(ATTEMPT_FIELD)
             .arg(1);
-        let id: String = write_command(&mut self.commands.clone(), &command, self.replication)
+        let id: String = run_command(&mut self.commands.clone(), &command, self.policy)
             .await
             .map_err(QueueError::unavailable)?;
         Ok(MessageId::from(id))
@@ -392,7 +393,7 @@ impl fmt::Debug for RedisQueue {
             .field("keys", &self.keys)
             .field("consumer", &self.consumer)
             .field("reclaim_idle", &self.reclaim_idle)
-            .field("replication", &self.replication)
+            .field("policy", &self.policy)
             .finish_non_exhaustive()
     }
 }

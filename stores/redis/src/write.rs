@@ -1,0 +1,244 @@
+//! Running commands and scripts: `WAIT` for replicas when asked, and retrying
+//! while Redis is unreachable, as long as the configuration allows.
+
+use std::fmt;
+use std::time::Duration;
+
+use redis::aio::ConnectionLike as _;
+use redis::{Cmd, FromRedisValue, RetryMethod, Script, ToRedisArgs, Value};
+
+use crate::config::{RedisConfig, Replication};
+use crate::connect::Connection;
+
+const FIRST_PAUSE: Duration = Duration::from_millis(20);
+const LONGEST_PAUSE: Duration = Duration::from_millis(500);
+
+/// How a write is run: whether it waits for replicas, and how long it keeps
+/// retrying while Redis is unreachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Policy {
+    pub(crate) replication: Option<Replication>,
+    pub(crate) patience: Duration,
+}
+
+impl Policy {
+    /// No `WAIT`, no retry: a read, or a write whose loss is harmless (the
+    /// caller tries again anyway).
+    pub(crate) const IMMEDIATE: Policy = Policy {
+        replication: None,
+        patience: Duration::ZERO,
+    };
+
+    pub(crate) fn of(config: &RedisConfig) -> Policy {
+        Policy {
+            replication: config.replication,
+            patience: config.patience,
+        }
+    }
+
+    /// The same, without waiting for replicas (a read, or a write whose
+    /// loss is harmless).
+    pub(crate) fn unreplicated(self) -> Policy {
+        Policy {
+            replication: None,
+            ..self
+        }
+    }
+}
+
+/// A Redis error, or a write that did not reach the replicas asked for.
+#[derive(Debug)]
+pub(crate) enum WriteError {
+    Redis(redis::RedisError),
+    NotReplicated {
+        acknowledged: i64,
+        wanted: Replication,
+    },
+}
+
+impl WriteError {
+    /// The server's error code (`NOGROUP`, `NOSCRIPT` ...).
+    pub(crate) fn code(&self) -> Option<&str> {
+        match self {
+            WriteError::Redis(error) => error.code(),
+            WriteError::NotReplicated { .. } => None,
+        }
+    }
+
+    /// Whether Redis was unreachable (down, restarting, failing over), as
+    /// opposed to refusing the operation.
+    fn unreachable(&self) -> bool {
+        match self {
+            WriteError::Redis(error) => !matches!(error.retry_method(), RetryMethod::NoRetry),
+            // The write happened: running it again would do it twice.
+            WriteError::NotReplicated { .. } => false,
+        }
+    }
+}
+
+impl From<redis::RedisError> for WriteError {
+    fn from(error: redis::RedisError) -> WriteError {
+        WriteError::Redis(error)
+    }
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::Redis(error) => error.fmt(f),
+            WriteError::NotReplicated {
+                acknowledged,
+                wanted,
+            } => write!(
+                f,
+                "written on the primary, but {acknowledged} of the {} replicas asked for acknowledged it within {:?}",
+                wanted.replicas, wanted.timeout
+            ),
+        }
+    }
+}
+
+/// A script's keys and arguments, run as `EVALSHA` (loading the script on
+/// `NOSCRIPT`: a new or failed-over node has an empty script cache).
+pub(crate) struct ScriptCall<'a> {
+    script: &'a Script,
+    keys: Vec<Vec<u8>>,
+    args: Vec<Vec<u8>>,
+}
+
+impl<'a> ScriptCall<'a> {
+    pub(crate) fn new(script: &'a Script) -> ScriptCall<'a> {
+        ScriptCall {
+            script,
+            keys: Vec::new(),
+            args: Vec::new(),
+        }
+    }
+
+    pub(crate) fn key(mut self, key: impl ToRedisArgs) -> ScriptCall<'a> {
+        key.write_redis_args(&mut self.keys);
+        self
+    }
+
+    pub(crate) fn arg(mut self, arg: impl ToRedisArgs) -> ScriptCall<'a> {
+        arg.write_redis_args(&mut self.args);
+        self
+    }
+
+    /// Runs the script as `policy` says.
+    pub(crate) async fn run<T: FromRedisValue>(
+        &self,
+        connection: &mut Connection,
+        policy: Policy,
+    ) -> Result<T, WriteError> {
+        let mut command = redis::cmd("EVALSHA");
+        command
+            .arg(self.script.get_hash())
+            .arg(self.keys.len())
+            .arg(&self.keys)
+            .arg(&self.args);
+        run(connection, &command, Some(self.script), policy).await
+    }
+}
+
+/// Runs a command as `policy` says.
+pub(crate) async fn run_command<T: FromRedisValue>(
+    connection: &mut Connection,
+    command: &Cmd,
+    policy: Policy,
+) -> Result<T, WriteError> {
+    run(connection, command, None, policy).await
+}
+
+/// Retries while Redis is unreachable, within the policy's patience, with
+/// pauses that double up to half a second.
+async fn run<T: FromRedisValue>(
+    connection: &mut Connection,
+    command: &Cmd,
+    script: Option<&Script>,
+    policy: Policy,
+) -> Result<T, WriteError> {
+    let started = tokio::time::Instant::now();
+    let mut pause = FIRST_PAUSE;
+    loop {
+        match once(connection, command, script, policy.replication).await {
+            Err(error) if error.unreachable() && started.elapsed() + pause < policy.patience => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(LONGEST_PAUSE);
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn once<T: FromRedisValue>(
+    connection: &mut Connection,
+    command: &Cmd,
+    script: Option<&Script>,
+    replication: Option<Replication>,
+) -> Result<T, WriteError> {
+    let mut loaded = false;
+    loop {
+        let answer = match replication {
+            // A server's error comes back as a value.
+            None => connection
+                .req_packed_command(command)
+                .await
+                .and_then(Value::extract_error),
+            Some(wanted) => replicated(connection, command, wanted).await?,
+        };
+        match (answer, script) {
+            (Err(error), Some(script)) if error.code() == Some("NOSCRIPT") && !loaded => {
+                script.load_async(connection).await?;
+                loaded = true;
+            }
+            (Err(error), _) => return Err(error.into()),
+            (Ok(value), _) => {
+                return Ok(redis::from_redis_value(value).map_err(redis::RedisError::from)?);
+            }
+        }
+    }
+}
+
+/// The command and `WAIT` in one pipeline, so that both go down the same
+/// connection (`WAIT` counts that connection's writes) to the node that holds
+/// the command's key. The command's own answer, or why the write does not count.
+async fn replicated(
+    connection: &mut Connection,
+    command: &Cmd,
+    wanted: Replication,
+) -> Result<redis::RedisResult<Value>, WriteError> {
+    let mut pipeline = redis::pipe();
+    pipeline
+        .add_command(command.clone())
+        .cmd("WAIT")
+        .arg(wanted.replicas)
+        .arg(
+            u64::try_from(wanted.timeout.as_millis())
+                .unwrap_or(u64::MAX)
+                .max(1),
+        );
+    // Errors come back as values, so that the command's own (NOSCRIPT,
+    // NOGROUP) is told apart from the pipeline's.
+    let mut answers: Vec<Value> = pipeline.ignore_errors().query_async(connection).await?;
+    let (Some(waited), Some(answer)) = (answers.pop(), answers.pop()) else {
+        return Err(WriteError::Redis(redis::RedisError::from((
+            redis::ErrorKind::UnexpectedReturnType,
+            "WAIT pipeline",
+            "fewer than two answers".to_owned(),
+        ))));
+    };
+    let answer = answer.extract_error();
+    if answer.is_err() {
+        return Ok(answer);
+    }
+    let acknowledged: i64 =
+        redis::from_redis_value(waited.extract_error()?).map_err(redis::RedisError::from)?;
+    if acknowledged < i64::from(wanted.replicas) {
+        return Err(WriteError::NotReplicated {
+            acknowledged,
+            wanted,
+        });
+    }
+    Ok(answer)
+}
