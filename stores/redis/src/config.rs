@@ -175,7 +175,11 @@ impl RedisConfig {
     /// lease expires. A retried write that had in fact reached Redis happens
     /// twice: a second queue entry (handled once, thanks to deduplication), a
     /// settlement reported as [`Lost`](fusionauth_webhooks::delivery::QueueError::Lost).
-    /// A write that did not reach its replicas in time is not retried.
+    ///
+    /// With [`wait_for_replicas`](RedisConfig::wait_for_replicas), a write
+    /// that reached the primary but not its replicas in time is not written
+    /// again: it waits again (`WAIT`), within the same bound, for a replica to
+    /// (re)join and acknowledge it.
     pub fn retry_unreachable_for(mut self, patience: Duration) -> RedisConfig {
         self.patience = patience;
         self

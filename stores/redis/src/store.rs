@@ -111,7 +111,7 @@ impl DedupStore for RedisStore {
                 .arg("PX")
                 .arg(millis(lease));
             let claimed: Option<String> =
-                match run_command(&mut connection, &set, self.policy).await {
+                match run_command(&mut connection, &set, &key, self.policy).await {
                     Ok(claimed) => claimed,
                     Err(error) => {
                         // A claim the replicas may not hold does not count:
@@ -127,7 +127,7 @@ impl DedupStore for RedisStore {
             let mut get = redis::cmd("GET");
             get.arg(&key);
             let current: Option<String> =
-                run_command(&mut connection, &get, self.policy.unreplicated())
+                run_command(&mut connection, &get, &key, self.policy.unreplicated())
                     .await
                     .map_err(StoreError::unavailable)?;
             match current.as_deref() {

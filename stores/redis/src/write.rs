@@ -53,6 +53,8 @@ pub(crate) enum WriteError {
     NotReplicated {
         acknowledged: i64,
         wanted: Replication,
+        /// The write's own answer: it happened on the primary.
+        answer: Value,
     },
 }
 
@@ -89,6 +91,7 @@ impl fmt::Display for WriteError {
             WriteError::NotReplicated {
                 acknowledged,
                 wanted,
+                ..
             } => write!(
                 f,
                 "written on the primary, but {acknowledged} of the {} replicas asked for acknowledged it within {:?}",
@@ -137,46 +140,61 @@ impl<'a> ScriptCall<'a> {
             .arg(self.keys.len())
             .arg(&self.keys)
             .arg(&self.args);
-        run(connection, &command, Some(self.script), policy).await
+        let key = self.keys.first().map_or(&[][..], Vec::as_slice);
+        run(connection, &command, key, Some(self.script), policy).await
     }
 }
 
-/// Runs a command as `policy` says.
+/// Runs a command on `key` as `policy` says.
 pub(crate) async fn run_command<T: FromRedisValue>(
     connection: &mut Connection,
     command: &Cmd,
+    key: &str,
     policy: Policy,
 ) -> Result<T, WriteError> {
-    run(connection, command, None, policy).await
+    run(connection, command, key.as_bytes(), None, policy).await
 }
 
-/// Retries while Redis is unreachable, within the policy's patience, with
-/// pauses that double up to half a second.
+/// Within the policy's patience, with pauses that double up to half a
+/// second: runs the write again while Redis is unreachable, and waits again
+/// for replicas that did not acknowledge it (a replica rejoining after a
+/// failover) without writing twice.
 async fn run<T: FromRedisValue>(
     connection: &mut Connection,
     command: &Cmd,
+    key: &[u8],
     script: Option<&Script>,
     policy: Policy,
 ) -> Result<T, WriteError> {
     let started = tokio::time::Instant::now();
     let mut pause = FIRST_PAUSE;
+    let mut outcome = once(connection, command, script, policy.replication).await;
     loop {
-        match once(connection, command, script, policy.replication).await {
-            Err(error) if error.unreachable() && started.elapsed() + pause < policy.patience => {
+        let patient = started.elapsed() + pause < policy.patience;
+        outcome = match outcome {
+            Err(error) if patient && error.unreachable() => {
                 tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(LONGEST_PAUSE);
+                once(connection, command, script, policy.replication).await
             }
-            other => return other,
-        }
+            Err(WriteError::NotReplicated { wanted, answer, .. }) if patient => {
+                tokio::time::sleep(pause).await;
+                wait_again(connection, key, wanted, answer).await
+            }
+            other => {
+                let value = other?;
+                return Ok(redis::from_redis_value(value).map_err(redis::RedisError::from)?);
+            }
+        };
+        pause = (pause * 2).min(LONGEST_PAUSE);
     }
 }
 
-async fn once<T: FromRedisValue>(
+async fn once(
     connection: &mut Connection,
     command: &Cmd,
     script: Option<&Script>,
     replication: Option<Replication>,
-) -> Result<T, WriteError> {
+) -> Result<Value, WriteError> {
     let mut loaded = false;
     loop {
         let answer = match replication {
@@ -192,32 +210,72 @@ async fn once<T: FromRedisValue>(
                 script.load_async(connection).await?;
                 loaded = true;
             }
-            (Err(error), _) => return Err(error.into()),
-            (Ok(value), _) => {
-                return Ok(redis::from_redis_value(value).map_err(redis::RedisError::from)?);
-            }
+            (answer, _) => return Ok(answer?),
         }
     }
 }
 
 /// The command and `WAIT` in one pipeline, so that both go down the same
 /// connection (`WAIT` counts that connection's writes) to the node that holds
-/// the command's key. The command's own answer, or why the write does not count.
+/// the command's key. The command's own answer (`Ok(Err(..))` for its own
+/// error, such as `NOSCRIPT`), or why the write does not count.
 async fn replicated(
     connection: &mut Connection,
     command: &Cmd,
     wanted: Replication,
 ) -> Result<redis::RedisResult<Value>, WriteError> {
     let mut pipeline = redis::pipe();
-    pipeline
-        .add_command(command.clone())
-        .cmd("WAIT")
-        .arg(wanted.replicas)
-        .arg(
-            u64::try_from(wanted.timeout.as_millis())
-                .unwrap_or(u64::MAX)
-                .max(1),
-        );
+    pipeline.add_command(command.clone());
+    let (answer, acknowledged) = with_wait(connection, pipeline, wanted).await?;
+    let answer = answer.extract_error();
+    match (answer, acknowledged) {
+        (Err(error), _) => Ok(Err(error)),
+        (Ok(answer), acknowledged) if acknowledged < i64::from(wanted.replicas) => {
+            Err(WriteError::NotReplicated {
+                acknowledged,
+                wanted,
+                answer,
+            })
+        }
+        (Ok(answer), _) => Ok(Ok(answer)),
+    }
+}
+
+/// `WAIT` again, after a read of `key` that routes it to the same node and
+/// connection as the write: that connection's writes so far reach the
+/// replicas, or the write still does not count.
+async fn wait_again(
+    connection: &mut Connection,
+    key: &[u8],
+    wanted: Replication,
+    answer: Value,
+) -> Result<Value, WriteError> {
+    let mut pipeline = redis::pipe();
+    pipeline.cmd("EXISTS").arg(key);
+    match with_wait(connection, pipeline, wanted).await? {
+        (_, acknowledged) if acknowledged < i64::from(wanted.replicas) => {
+            Err(WriteError::NotReplicated {
+                acknowledged,
+                wanted,
+                answer,
+            })
+        }
+        _ => Ok(answer),
+    }
+}
+
+/// Runs `pipeline` (one command) followed by `WAIT`: the command's answer
+/// (an error as a value) and how many replicas acknowledged.
+async fn with_wait(
+    connection: &mut Connection,
+    mut pipeline: redis::Pipeline,
+    wanted: Replication,
+) -> Result<(Value, i64), WriteError> {
+    pipeline.cmd("WAIT").arg(wanted.replicas).arg(
+        u64::try_from(wanted.timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1),
+    );
     // Errors come back as values, so that the command's own (NOSCRIPT,
     // NOGROUP) is told apart from the pipeline's.
     let mut answers: Vec<Value> = pipeline.ignore_errors().query_async(connection).await?;
@@ -228,17 +286,7 @@ async fn replicated(
             "fewer than two answers".to_owned(),
         ))));
     };
-    let answer = answer.extract_error();
-    if answer.is_err() {
-        return Ok(answer);
-    }
     let acknowledged: i64 =
         redis::from_redis_value(waited.extract_error()?).map_err(redis::RedisError::from)?;
-    if acknowledged < i64::from(wanted.replicas) {
-        return Err(WriteError::NotReplicated {
-            acknowledged,
-            wanted,
-        });
-    }
-    Ok(answer)
+    Ok((answer, acknowledged))
 }

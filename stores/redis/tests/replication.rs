@@ -131,3 +131,36 @@ async fn without_a_replica_a_settlement_fails_rather_than_counting() {
         "an acknowledgement no replica holds is an error, not a loss: {acked:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_patience_a_settlement_waits_for_the_replica_to_come_back_and_writes_once() {
+    let (primary, mut replica) = primary_and_replica();
+    let patient = replicated(&primary).retry_unreachable_for(Duration::from_secs(10));
+    let queue = RedisQueue::connect(&patient, "worker").await.unwrap();
+    queue
+        .push(event("user.update", Uuid::new_v4()))
+        .await
+        .unwrap();
+    let message = queue
+        .receive(1, Duration::from_secs(1))
+        .await
+        .unwrap()
+        .remove(0);
+    replica.kill();
+    let dead = queue.clone();
+    let settled = tokio::spawn(async move { dead.dead_letter(&message, "gave up").await });
+    tokio::time::sleep(WAIT * 2).await;
+    tokio::task::block_in_place(|| {
+        replica.restart().expect("the replica restarts");
+        replica.wait_for_replication().expect("and syncs again");
+    });
+    settled
+        .await
+        .unwrap()
+        .expect("the dead letter counts once the replica is back");
+    assert_eq!(
+        queue.dead_letters().await.unwrap().len(),
+        1,
+        "waiting again did not write it twice"
+    );
+}

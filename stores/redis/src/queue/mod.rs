@@ -328,9 +328,14 @@ impl Queue for RedisQueue {
             .arg(payload.as_ref())
             .arg(ATTEMPT_FIELD)
             .arg(1);
-        let id: String = run_command(&mut self.commands.clone(), &command, self.policy)
-            .await
-            .map_err(QueueError::unavailable)?;
+        let id: String = run_command(
+            &mut self.commands.clone(),
+            &command,
+            &self.keys.stream,
+            self.policy,
+        )
+        .await
+        .map_err(QueueError::unavailable)?;
         Ok(MessageId::from(id))
     }
 
