@@ -74,10 +74,12 @@ async fn dead_letters_keep_the_event_and_the_attempt() {
         .unwrap()
         .remove(0);
     assert_eq!(second.attempt, 2);
+    assert_eq!(queue.len().await, Ok(1), "in flight");
     queue
         .dead_letter(&second, "handler always fails")
         .await
         .unwrap();
+    assert_eq!(queue.is_empty().await, Ok(true), "nothing left to run");
     let dead = queue.dead_letters().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].payload, Bytes::from_static(b"{\"n\":2}"));

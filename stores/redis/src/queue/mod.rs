@@ -148,6 +148,26 @@ impl RedisQueue {
         &self.keys.dead_letters
     }
 
+    /// Messages waiting, received and not yet settled, or delayed for a
+    /// retry (`XLEN` of the stream plus the retry set's size; settled entries
+    /// are deleted from the stream). Zero means nothing is left to run.
+    pub async fn len(&self) -> Result<usize, QueueError> {
+        let (stream, retrying): (usize, usize) = redis::pipe()
+            .cmd("XLEN")
+            .arg(&self.keys.stream)
+            .cmd("ZCARD")
+            .arg(&self.keys.retry_set)
+            .query_async(&mut self.commands.clone())
+            .await
+            .map_err(QueueError::unavailable)?;
+        Ok(stream + retrying)
+    }
+
+    /// Whether [`len`](RedisQueue::len) is zero.
+    pub async fn is_empty(&self) -> Result<bool, QueueError> {
+        Ok(self.len().await? == 0)
+    }
+
     /// The dead-lettered messages, oldest first (`XRANGE <stream>:dead - +`).
     pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, QueueError> {
         let reply: StreamRangeReply = redis::cmd("XRANGE")
