@@ -1,11 +1,13 @@
 //! Delivery guarantees under HTTP load, side by side with the plain receiver
-//! in the same run: deduplication in memory and on Redis, the enqueue path,
+//! in the same run: deduplication in memory and on Redis, the enqueue path
+//! (plain, and with each write waiting for a replica: `wait_for_replicas`),
 //! and worker throughput.
 //!
 //!     cargo bench --bench delivery --all-features
 //!     DURATION=3 ROUNDS=3 cargo bench --bench delivery --all-features
 //!
-//! Starts its own redis-server (install it with `apt-get install redis-server`).
+//! Starts its own redis-server and a replica of it (install them with
+//! `apt-get install redis-server`).
 //! Server and load generator share this process's runtime (two worker
 //! threads): the ratios between variants are the point, not absolute figures.
 //! Every request carries a new event id, so each one really claims, completes
@@ -115,11 +117,20 @@ async fn main() {
     let redis = RedisServer::start()
         .unwrap_or_else(|error| panic!("the benchmark needs redis-server: {error}"));
     let url = redis.url();
+    let replica = RedisServer::builder()
+        .replica_of(&redis)
+        .start()
+        .unwrap_or_else(|error| panic!("the benchmark needs a replica: {error}"));
+    replica
+        .wait_for_replication()
+        .expect("the replica is in sync");
 
     let build =
         |builder: fusionauth_webhooks::WebhookBuilder| builder.api_key(API_KEY).build().unwrap();
     let config = RedisConfig::new(url.as_str(), "bench").unwrap();
     let queue = RedisQueue::connect(&config, "receiver").await.unwrap();
+    let replicated = config.clone().wait_for_replicas(1, Duration::from_secs(1));
+    let replicated_queue = RedisQueue::connect(&replicated, "receiver").await.unwrap();
     let variants: Vec<(&str, SocketAddr)> = vec![
         (
             "plain receiver",
@@ -148,6 +159,14 @@ async fn main() {
             serve(build(Webhook::builder().router(
                 router().enqueue([EventType::UserUpdateComplete], Arc::new(queue)),
             )))
+            .await,
+        ),
+        (
+            "enqueue, Redis stream, WAIT 1 replica",
+            serve(build(Webhook::builder().router(router().enqueue(
+                [EventType::UserUpdateComplete],
+                Arc::new(replicated_queue),
+            ))))
             .await,
         ),
     ];

@@ -1,5 +1,7 @@
 //! Connecting to one Redis or a Redis Cluster.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
@@ -72,6 +74,43 @@ pub(crate) async fn connect(
     Ok(Connection::Single(
         ConnectionManager::new_with_config(client, manager).await?,
     ))
+}
+
+/// How many connections carry commands when writes wait for replicas:
+/// `WAIT` holds its connection until the replicas answer, and the commands
+/// queued behind it on that connection wait with it.
+const REPLICATED_CONNECTIONS: usize = 8;
+
+/// The connections that carry commands (one, or a few taken in turn when
+/// writes wait for replicas).
+#[derive(Clone)]
+pub(crate) struct Commands {
+    connections: Arc<[Connection]>,
+    next: Arc<AtomicUsize>,
+}
+
+impl Commands {
+    pub(crate) async fn connect(config: &RedisConfig) -> Result<Commands, redis::RedisError> {
+        let count = if config.replication.is_some() {
+            REPLICATED_CONNECTIONS
+        } else {
+            1
+        };
+        let mut connections = Vec::with_capacity(count);
+        for _ in 0..count {
+            connections.push(connect(config, Purpose::Commands).await?);
+        }
+        Ok(Commands {
+            connections: connections.into(),
+            next: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// The next connection in turn.
+    pub(crate) fn get(&self) -> Connection {
+        let turn = self.next.fetch_add(1, Ordering::Relaxed);
+        self.connections[turn % self.connections.len()].clone()
+    }
 }
 
 impl ConnectionLike for Connection {

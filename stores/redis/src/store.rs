@@ -9,7 +9,7 @@ use redis::Script;
 use uuid::Uuid;
 
 use crate::config::RedisConfig;
-use crate::connect::{Connection, Purpose, connect};
+use crate::connect::Commands;
 use crate::keys::Keys;
 use crate::write::{Policy, ScriptCall, run_command};
 
@@ -64,7 +64,7 @@ return 0";
 /// (`tests/store.rs` runs the store contract against a real `redis-server`.)
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: Connection,
+    connection: Commands,
     keys: Keys,
     policy: Policy,
     complete: Script,
@@ -76,7 +76,7 @@ impl RedisStore {
     /// connecting and on each answer.
     pub async fn connect(config: &RedisConfig) -> Result<RedisStore, redis::RedisError> {
         Ok(RedisStore {
-            connection: connect(config, Purpose::Commands).await?,
+            connection: Commands::connect(config).await?,
             keys: Keys::new(&config.namespace),
             policy: Policy::of(config),
             complete: Script::new(COMPLETE),
@@ -101,7 +101,7 @@ fn millis(duration: Duration) -> u64 {
 impl DedupStore for RedisStore {
     async fn claim(&self, id: Uuid, lease: Duration) -> Result<Claim, StoreError> {
         let key = self.keys.dedup(id);
-        let mut connection = self.connection.clone();
+        let mut connection = self.connection.get();
         loop {
             let token = ClaimToken::random();
             let mut set = redis::cmd("SET");
@@ -150,7 +150,7 @@ impl DedupStore for RedisStore {
             .arg(token.as_str())
             .arg(DONE)
             .arg(millis(retention))
-            .run(&mut self.connection.clone(), self.policy)
+            .run(&mut self.connection.get(), self.policy)
             .await
             .map_err(StoreError::unavailable)?;
         Ok(done == 1)
@@ -162,7 +162,7 @@ impl DedupStore for RedisStore {
         let released: i64 = ScriptCall::new(&self.release)
             .key(self.keys.dedup(id))
             .arg(token.as_str())
-            .run(&mut self.connection.clone(), self.policy.unreplicated())
+            .run(&mut self.connection.get(), self.policy.unreplicated())
             .await
             .map_err(StoreError::unavailable)?;
         Ok(released == 1)

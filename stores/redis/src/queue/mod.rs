@@ -15,7 +15,7 @@ use redis::Script;
 use redis::streams::{StreamRangeReply, StreamReadReply};
 
 use crate::config::RedisConfig;
-use crate::connect::{Connection, Purpose, connect};
+use crate::connect::{Commands, Connection, Purpose, connect};
 use crate::keys::Keys;
 use crate::write::{Policy, ScriptCall, WriteError, run_command};
 pub use entries::DeadLetter;
@@ -72,7 +72,7 @@ const MAX_BLOCK: Duration = Duration::from_secs(1);
 /// (`tests/queue.rs` runs the queue contract against a real `redis-server`.)
 #[derive(Clone)]
 pub struct RedisQueue {
-    commands: Connection,
+    commands: Commands,
     reads: Connection,
     keys: Keys,
     consumer: String,
@@ -99,7 +99,7 @@ impl RedisQueue {
         consumer: &str,
     ) -> Result<RedisQueue, redis::RedisError> {
         let queue = RedisQueue {
-            commands: connect(config, Purpose::Commands).await?,
+            commands: Commands::connect(config).await?,
             reads: connect(
                 config,
                 Purpose::BlockingReads {
@@ -157,7 +157,7 @@ impl RedisQueue {
             .arg(&self.keys.stream)
             .cmd("ZCARD")
             .arg(&self.keys.retry_set)
-            .query_async(&mut self.commands.clone())
+            .query_async(&mut self.commands.get())
             .await
             .map_err(QueueError::unavailable)?;
         Ok(stream + retrying)
@@ -174,7 +174,7 @@ impl RedisQueue {
             .arg(&self.keys.dead_letters)
             .arg("-")
             .arg("+")
-            .query_async(&mut self.commands.clone())
+            .query_async(&mut self.commands.get())
             .await
             .map_err(QueueError::unavailable)?;
         Ok(reply
@@ -193,7 +193,7 @@ impl RedisQueue {
             // group was created again, are delivered too.
             .arg("0")
             .arg("MKSTREAM")
-            .query_async(&mut self.commands.clone())
+            .query_async(&mut self.commands.get())
             .await;
         match created {
             Err(error) if error.code() == Some("BUSYGROUP") => Ok(()),
@@ -228,7 +228,7 @@ impl RedisQueue {
         let next: i64 = ScriptCall::new(&self.scripts.promote)
             .key(&self.keys.stream)
             .key(&self.keys.retry_set)
-            .run(&mut self.commands.clone(), Policy::IMMEDIATE)
+            .run(&mut self.commands.get(), Policy::IMMEDIATE)
             .await
             .map_err(QueueError::unavailable)?;
         Ok(u64::try_from(next).ok().map(Duration::from_millis))
@@ -241,7 +241,7 @@ impl RedisQueue {
             .arg(&self.consumer)
             .arg(u64::try_from(self.reclaim_idle.as_millis()).unwrap_or(u64::MAX))
             .arg(max)
-            .run(&mut self.commands.clone(), Policy::IMMEDIATE)
+            .run(&mut self.commands.get(), Policy::IMMEDIATE)
             .await?;
         Ok(claimed
             .into_iter()
@@ -330,7 +330,7 @@ impl RedisQueue {
             .arg(&self.consumer)
             .arg(deliveries);
         let applied: i64 = arguments(call)
-            .run(&mut self.commands.clone(), self.policy)
+            .run(&mut self.commands.get(), self.policy)
             .await
             .map_err(QueueError::unavailable)?;
         Ok(applied == 1)
@@ -349,7 +349,7 @@ impl Queue for RedisQueue {
             .arg(ATTEMPT_FIELD)
             .arg(1);
         let id: String = run_command(
-            &mut self.commands.clone(),
+            &mut self.commands.get(),
             &command,
             &self.keys.stream,
             self.policy,
