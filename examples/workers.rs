@@ -67,6 +67,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let role = std::env::args().nth(1).unwrap_or_default();
+    // A worker's settlements in flight when Redis restarts or fails over land
+    // once it is back, instead of leaving their events to run again; a
+    // receiver answers 503 at once (FusionAuth retries).
+    let config = match role.as_str() {
+        "worker" => config.retry_unreachable_for(Duration::from_secs(15)),
+        _ => config,
+    };
     // A consumer name per process: a dead worker's messages are reclaimed by name.
     let consumer = format!("{role}-{}", std::process::id());
     let queue = RedisQueue::connect(&config, &consumer).await?;
