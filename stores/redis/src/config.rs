@@ -68,6 +68,14 @@ pub(crate) struct Replication {
 }
 
 /// A [`RedisConfig`] that cannot work.
+///
+/// ```
+/// use fusionauth_webhooks_redis::{ConfigError, RedisConfig};
+///
+/// let error = RedisConfig::new("redis://127.0.0.1/", "{billing}").unwrap_err();
+/// assert_eq!(error, ConfigError::Namespace("{billing}".into()));
+/// assert!(error.to_string().contains("such as the app's name"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {

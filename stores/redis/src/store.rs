@@ -49,19 +49,32 @@ return 0";
 ///
 /// # Example
 ///
-/// ```no_run
-/// use fusionauth_webhooks::delivery::Deduplicator;
-/// use fusionauth_webhooks_redis::{RedisConfig, RedisStore};
+/// (Against a real `redis-server` from `testing::RedisServer`, feature `testing`; `tests/store.rs`
+/// runs the whole store contract.)
 ///
+/// ```
+/// # #[cfg(feature = "testing")]
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let config = RedisConfig::new("redis://127.0.0.1:6379/", "billing")?;
-/// let dedup = Deduplicator::new(RedisStore::connect(&config).await?);
-/// # let _ = dedup;
+/// use fusionauth_webhooks::delivery::{Deduplicated, Deduplicator};
+/// use fusionauth_webhooks_redis::{RedisConfig, RedisStore};
+///
+/// # let server = fusionauth_webhooks_redis::testing::RedisServer::start()?;
+/// # let url = server.url();
+/// let config = RedisConfig::new(url, "billing")?;
+/// let store = RedisStore::connect(&config).await?;
+/// let id = uuid::Uuid::from_u128(7);
+/// assert_eq!(store.key(id), "fusionauth-webhooks:billing:dedup:00000000-0000-0000-0000-000000000007");
+/// let dedup = Deduplicator::new(store);
+/// let first = dedup.run(id, || async { "sent the email" }, |_| true).await;
+/// assert!(matches!(first, Deduplicated::Ran("sent the email")));
+/// let again = dedup.run(id, || async { "sent it twice" }, |_| true).await;
+/// assert!(matches!(again, Deduplicated::Duplicate));
 /// # Ok(())
 /// # }
+/// # #[cfg(not(feature = "testing"))]
+/// # fn main() {}
 /// ```
-/// (`tests/store.rs` runs the store contract against a real `redis-server`.)
 #[derive(Clone)]
 pub struct RedisStore {
     connection: Commands,

@@ -152,3 +152,62 @@ async fn a_handler_deadline_at_or_above_the_reclaim_idle_time_is_refused() {
     let queue = queue(&server.url(), "w").await;
     let _ = Worker::new(slow_router(), queue).handler_timeout(IDLE);
 }
+
+/// Collects what the log subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Captured {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_worker_whose_message_was_lost_says_so_instead_of_succeeding_silently() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = redis();
+    let queue = queue(&server.url(), "w").await;
+    queue
+        .push(event("user.update", Uuid::new_v4()))
+        .await
+        .unwrap();
+    let router = Router::new().on_event(EventType::UserUpdate, |_event| async {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        Ok(())
+    });
+    let worker = Worker::new(router, queue.clone());
+    // Redis loses its data while the handler runs.
+    let lose_data = async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        redis::cmd("FLUSHALL")
+            .query_async::<()>(&mut support::raw(&server.url()).await)
+            .await
+            .unwrap();
+    };
+    let (ran, ()) = tokio::join!(worker.run_once(Duration::from_secs(1)), lose_data);
+    assert_eq!(ran, Ok(1));
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("WARN") && log.contains("taken over by another worker"),
+        "the lost settlement is logged as such: {log}"
+    );
+}

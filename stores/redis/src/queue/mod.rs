@@ -2,6 +2,7 @@
 
 mod entries;
 mod scripts;
+mod settle;
 
 use std::fmt;
 use std::future::Future;
@@ -19,7 +20,7 @@ use crate::connect::{Commands, Connection, Purpose, connect};
 use crate::keys::Keys;
 use crate::write::{Policy, ScriptCall, WriteError, run_command};
 pub use entries::DeadLetter;
-use entries::{ATTEMPT_FIELD, EVENT_FIELD, Entry, parse_message_id};
+use entries::{ATTEMPT_FIELD, EVENT_FIELD, Entry};
 
 /// The default idle time after which a pending message of another consumer
 /// (taken for dead) is reclaimed with `XAUTOCLAIM`.
@@ -58,18 +59,33 @@ const MAX_BLOCK: Duration = Duration::from_secs(1);
 ///
 /// # Example
 ///
-/// ```no_run
-/// use fusionauth_webhooks_redis::{RedisConfig, RedisQueue};
+/// (Against a real `redis-server` from `testing::RedisServer`, feature `testing`; `tests/queue.rs`
+/// runs the whole queue contract.)
 ///
+/// ```
+/// # #[cfg(feature = "testing")]
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let config = RedisConfig::new("redis://127.0.0.1:6379/", "billing")?;
+/// use std::time::Duration;
+/// use fusionauth_webhooks::delivery::Queue;
+/// use fusionauth_webhooks_redis::{RedisConfig, RedisQueue};
+///
+/// # let server = fusionauth_webhooks_redis::testing::RedisServer::start()?;
+/// # let url = server.url();
+/// let config = RedisConfig::new(url, "billing")?;
 /// let queue = RedisQueue::connect(&config, "worker-1").await?;
-/// # let _ = queue;
+/// queue.push(r#"{"event":{"type":"user.update"}}"#.into()).await?;
+/// let batch = queue.receive(10, Duration::from_secs(1)).await?;
+/// assert_eq!(queue.len().await?, 1, "received, not yet settled");
+/// queue.dead_letter(&batch[0], "no handler can ever succeed").await?;
+/// assert_eq!(queue.dead_letters().await?[0].reason, "no handler can ever succeed");
+/// assert!(queue.is_empty().await?);
+/// assert_eq!(queue.stream(), "fusionauth-webhooks:{billing}:events");
 /// # Ok(())
 /// # }
+/// # #[cfg(not(feature = "testing"))]
+/// # fn main() {}
 /// ```
-/// (`tests/queue.rs` runs the queue contract against a real `redis-server`.)
 #[derive(Clone)]
 pub struct RedisQueue {
     commands: Commands,
@@ -270,70 +286,6 @@ impl RedisQueue {
             .flat_map(|key| key.ids)
             .map(Entry::first_delivery)
             .collect())
-    }
-
-    /// The messages of a batch; its malformed entries are dead-lettered.
-    async fn deliverable(&self, entries: Vec<Entry>) -> Result<Vec<Message>, QueueError> {
-        let mut messages = Vec::with_capacity(entries.len());
-        for entry in entries {
-            match entry.message() {
-                Ok(message) => messages.push(message),
-                Err(reason) => {
-                    tracing::warn!(stream = %self.keys.stream, entry = %entry.id, %reason, "dead-lettered");
-                    self.settle_entry(
-                        &entry.id,
-                        entry.deliveries,
-                        &self.scripts.dead_letter,
-                        |call| call.arg(b"".as_slice()).arg(0).arg(&reason),
-                    )
-                    .await?;
-                }
-            }
-        }
-        Ok(messages)
-    }
-
-    /// Runs a fenced settlement script on `message`, with its own arguments
-    /// after the fence's; `Lost` when this consumer no longer holds it.
-    async fn settle<'a>(
-        &self,
-        message: &Message,
-        script: &'a Script,
-        arguments: impl FnOnce(ScriptCall<'a>) -> ScriptCall<'a>,
-    ) -> Result<(), QueueError> {
-        let Some((entry, deliveries)) = parse_message_id(&message.id) else {
-            return Err(QueueError::UnknownMessage(message.id.clone()));
-        };
-        match self
-            .settle_entry(entry, deliveries, script, arguments)
-            .await
-        {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(QueueError::Lost(message.id.clone())),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn settle_entry<'a>(
-        &self,
-        entry: &str,
-        deliveries: u64,
-        script: &'a Script,
-        arguments: impl FnOnce(ScriptCall<'a>) -> ScriptCall<'a>,
-    ) -> Result<bool, QueueError> {
-        let call = ScriptCall::new(script)
-            .key(&self.keys.stream)
-            .key(&self.keys.retry_set)
-            .key(&self.keys.dead_letters)
-            .arg(&self.keys.group)
-            .arg(entry)
-            .arg(&self.consumer)
-            .arg(deliveries);
-        let applied: i64 = arguments(call)
-            .run(&mut self.commands.get(), self.policy)
-            .await
-            .map_err(QueueError::unavailable)?;
-        Ok(applied == 1)
     }
 }
 
