@@ -151,15 +151,7 @@ async fn with_patience_a_settlement_made_while_redis_restarts_lands_once_it_is_b
     let mut server = support::redis();
     let patient = config(&server.url()).retry_unreachable_for(Duration::from_secs(10));
     let queue = RedisQueue::connect(&patient, "worker").await.unwrap();
-    queue
-        .push(event("user.update", Uuid::new_v4()))
-        .await
-        .unwrap();
-    let message = queue
-        .receive(1, Duration::from_secs(1))
-        .await
-        .unwrap()
-        .remove(0);
+    let message = support::one_message(&queue).await;
     server.stop();
     let ack = tokio::spawn(async move { queue.ack(&message).await.map(|()| queue) });
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -115,15 +115,7 @@ async fn without_a_replica_a_settlement_fails_rather_than_counting() {
     let queue = RedisQueue::connect(&replicated(&primary), "worker")
         .await
         .unwrap();
-    queue
-        .push(event("user.update", Uuid::new_v4()))
-        .await
-        .unwrap();
-    let message = queue
-        .receive(1, Duration::from_secs(1))
-        .await
-        .unwrap()
-        .remove(0);
+    let message = support::one_message(&queue).await;
     replica.kill();
     let acked = queue.ack(&message).await;
     assert!(
@@ -137,15 +129,7 @@ async fn with_patience_a_settlement_waits_for_the_replica_to_come_back_and_write
     let (primary, mut replica) = primary_and_replica();
     let patient = replicated(&primary).retry_unreachable_for(Duration::from_secs(10));
     let queue = RedisQueue::connect(&patient, "worker").await.unwrap();
-    queue
-        .push(event("user.update", Uuid::new_v4()))
-        .await
-        .unwrap();
-    let message = queue
-        .receive(1, Duration::from_secs(1))
-        .await
-        .unwrap()
-        .remove(0);
+    let message = support::one_message(&queue).await;
     replica.kill();
     let dead = queue.clone();
     let settled = tokio::spawn(async move { dead.dead_letter(&message, "gave up").await });

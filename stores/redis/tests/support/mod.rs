@@ -7,8 +7,9 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use fusionauth_webhooks_redis::RedisConfig;
+use fusionauth_webhooks::delivery::{Message, Queue};
 use fusionauth_webhooks_redis::testing::RedisServer;
+use fusionauth_webhooks_redis::{RedisConfig, RedisQueue};
 use uuid::Uuid;
 
 /// A `redis-server` with the defaults; the test fails, saying why, without one.
@@ -54,4 +55,18 @@ pub async fn raw(url: &str) -> redis::aio::MultiplexedConnection {
         .get_multiplexed_async_connection()
         .await
         .expect("a raw connection to redis")
+}
+
+/// Pushes a new `user.update` event and receives it: a message this consumer holds.
+pub async fn one_message(queue: &RedisQueue) -> Message {
+    queue
+        .push(event("user.update", Uuid::new_v4()))
+        .await
+        .expect("push");
+    let mut batch = queue
+        .receive(1, Duration::from_secs(1))
+        .await
+        .expect("receive");
+    assert_eq!(batch.len(), 1, "the pushed message is received");
+    batch.remove(0)
 }
