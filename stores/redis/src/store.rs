@@ -5,13 +5,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use fusionauth_webhooks::delivery::{Claim, ClaimToken, DedupStore, StoreError};
-use redis::Script;
 use uuid::Uuid;
 
 use crate::config::RedisConfig;
 use crate::connect::Commands;
 use crate::keys::Keys;
-use crate::write::{Policy, ScriptCall, run_command};
+use crate::write::{Lua, Policy, ScriptCall, run_command};
 
 // The value of a done mark; a running claim's value is its token (32 hex digits).
 const DONE: &str = "done";
@@ -80,8 +79,8 @@ pub struct RedisStore {
     connection: Commands,
     keys: Keys,
     policy: Policy,
-    complete: Script,
-    release: Script,
+    complete: Lua,
+    release: Lua,
 }
 
 impl RedisStore {
@@ -92,8 +91,8 @@ impl RedisStore {
             connection: Commands::connect(config).await?,
             keys: Keys::new(&config.namespace),
             policy: Policy::of(config),
-            complete: Script::new(COMPLETE),
-            release: Script::new(RELEASE),
+            complete: Lua::new(COMPLETE),
+            release: Lua::new(RELEASE),
         })
     }
 

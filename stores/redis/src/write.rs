@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use redis::aio::ConnectionLike as _;
-use redis::{Cmd, FromRedisValue, RetryMethod, Script, ToRedisArgs, Value};
+use redis::{Cmd, FromRedisValue, RetryMethod, ToRedisArgs, Value};
 
 use crate::config::{RedisConfig, Replication};
 use crate::connect::Connection;
@@ -101,16 +101,34 @@ impl fmt::Display for WriteError {
     }
 }
 
-/// A script's keys and arguments, run as `EVALSHA` (loading the script on
-/// `NOSCRIPT`: a new or failed-over node has an empty script cache).
+/// A Lua script: its source and SHA1, to run it as `EVALSHA`, or as `EVAL`
+/// on `NOSCRIPT` (a new or failed-over node has an empty script cache; `EVAL`
+/// goes to the key's node only and caches it there, where `SCRIPT LOAD` would
+/// go to every node of a Cluster and fail while one is down).
+#[derive(Debug, Clone)]
+pub(crate) struct Lua {
+    source: &'static str,
+    sha1: String,
+}
+
+impl Lua {
+    pub(crate) fn new(source: &'static str) -> Lua {
+        Lua {
+            source,
+            sha1: redis::Script::new(source).get_hash().to_owned(),
+        }
+    }
+}
+
+/// A script's keys and arguments.
 pub(crate) struct ScriptCall<'a> {
-    script: &'a Script,
+    script: &'a Lua,
     keys: Vec<Vec<u8>>,
     args: Vec<Vec<u8>>,
 }
 
 impl<'a> ScriptCall<'a> {
-    pub(crate) fn new(script: &'a Script) -> ScriptCall<'a> {
+    pub(crate) fn new(script: &'a Lua) -> ScriptCall<'a> {
         ScriptCall {
             script,
             keys: Vec::new(),
@@ -128,20 +146,26 @@ impl<'a> ScriptCall<'a> {
         self
     }
 
+    fn command(&self, verb: &str, script: &str) -> Cmd {
+        let mut command = redis::cmd(verb);
+        command
+            .arg(script)
+            .arg(self.keys.len())
+            .arg(&self.keys)
+            .arg(&self.args);
+        command
+    }
+
     /// Runs the script as `policy` says.
     pub(crate) async fn run<T: FromRedisValue>(
         &self,
         connection: &mut Connection,
         policy: Policy,
     ) -> Result<T, WriteError> {
-        let mut command = redis::cmd("EVALSHA");
-        command
-            .arg(self.script.get_hash())
-            .arg(self.keys.len())
-            .arg(&self.keys)
-            .arg(&self.args);
+        let by_hash = self.command("EVALSHA", &self.script.sha1);
+        let by_source = self.command("EVAL", self.script.source);
         let key = self.keys.first().map_or(&[][..], Vec::as_slice);
-        run(connection, &command, key, Some(self.script), policy).await
+        run(connection, &by_hash, key, Some(&by_source), policy).await
     }
 }
 
@@ -163,18 +187,18 @@ async fn run<T: FromRedisValue>(
     connection: &mut Connection,
     command: &Cmd,
     key: &[u8],
-    script: Option<&Script>,
+    fallback: Option<&Cmd>,
     policy: Policy,
 ) -> Result<T, WriteError> {
     let started = tokio::time::Instant::now();
     let mut pause = FIRST_PAUSE;
-    let mut outcome = once(connection, command, script, policy.replication).await;
+    let mut outcome = once(connection, command, fallback, policy.replication).await;
     loop {
         let patient = started.elapsed() + pause < policy.patience;
         outcome = match outcome {
             Err(error) if patient && error.unreachable() => {
                 tokio::time::sleep(pause).await;
-                once(connection, command, script, policy.replication).await
+                once(connection, command, fallback, policy.replication).await
             }
             Err(WriteError::NotReplicated { wanted, answer, .. }) if patient => {
                 tokio::time::sleep(pause).await;
@@ -189,29 +213,37 @@ async fn run<T: FromRedisValue>(
     }
 }
 
+/// Runs `command`, or `fallback` (`EVAL`) when the node does not know the
+/// script (`NOSCRIPT`).
 async fn once(
     connection: &mut Connection,
     command: &Cmd,
-    script: Option<&Script>,
+    fallback: Option<&Cmd>,
     replication: Option<Replication>,
 ) -> Result<Value, WriteError> {
-    let mut loaded = false;
-    loop {
-        let answer = match replication {
-            // A server's error comes back as a value.
-            None => connection
-                .req_packed_command(command)
-                .await
-                .and_then(Value::extract_error),
-            Some(wanted) => replicated(connection, command, wanted).await?,
-        };
-        match (answer, script) {
-            (Err(error), Some(script)) if error.code() == Some("NOSCRIPT") && !loaded => {
-                script.load_async(connection).await?;
-                loaded = true;
-            }
-            (answer, _) => return Ok(answer?),
+    let first = answer(connection, command, replication).await?;
+    match (first, fallback) {
+        (Err(error), Some(fallback)) if error.code() == Some("NOSCRIPT") => {
+            Ok(answer(connection, fallback, replication).await??)
         }
+        (first, _) => Ok(first?),
+    }
+}
+
+/// The command's own answer (`Ok(Err(..))` for its own error), or why it
+/// failed or does not count.
+async fn answer(
+    connection: &mut Connection,
+    command: &Cmd,
+    replication: Option<Replication>,
+) -> Result<redis::RedisResult<Value>, WriteError> {
+    match replication {
+        // A server's error comes back as a value.
+        None => Ok(connection
+            .req_packed_command(command)
+            .await
+            .and_then(Value::extract_error)),
+        Some(wanted) => replicated(connection, command, wanted).await,
     }
 }
 

@@ -101,6 +101,8 @@ async fn receiver(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn receivers_and_workers_go_on_after_a_replica_takes_over_from_a_killed_primary() {
+    // The workers' warnings show with a failure.
+    let _ = tracing_subscriber::fmt().with_test_writer().try_init();
     let mut cluster = cluster();
     let config = config(&cluster);
     let handled = Handled::default();
@@ -157,9 +159,16 @@ async fn receivers_and_workers_go_on_after_a_replica_takes_over_from_a_killed_pr
         .collect();
     assert!(!after.is_empty(), "receivers go on after the takeover");
     let drained = eventually(Duration::from_secs(15), || async { handled.all_of(&after) }).await;
+    let missing = after
+        .iter()
+        .filter(|id| !handled.0.lock().unwrap().contains(id))
+        .count();
     assert!(
         drained.is_some(),
-        "workers handle every event acknowledged after node {primary} took over"
+        "workers handle every event acknowledged after node {primary} took over: {missing} of \
+         {} not handled; {:?} left in the queue",
+        after.len(),
+        probe.len().await
     );
     let ids: Vec<Uuid> = acknowledged.iter().map(|(id, _)| *id).collect();
     let _ = eventually(Duration::from_secs(5), || async { handled.all_of(&ids) }).await;

@@ -12,13 +12,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 use fusionauth_webhooks::delivery::{Message, MessageId, Queue, QueueError};
-use redis::Script;
 use redis::streams::{StreamRangeReply, StreamReadReply};
 
 use crate::config::RedisConfig;
 use crate::connect::{Commands, Connection, Purpose, connect};
 use crate::keys::Keys;
-use crate::write::{Policy, ScriptCall, WriteError, run_command};
+use crate::write::{Lua, Policy, ScriptCall, WriteError, run_command};
 pub use entries::DeadLetter;
 use entries::{ATTEMPT_FIELD, EVENT_FIELD, Entry};
 
@@ -98,11 +97,11 @@ pub struct RedisQueue {
 }
 
 struct Scripts {
-    ack: Script,
-    retry: Script,
-    dead_letter: Script,
-    promote: Script,
-    reclaim: Script,
+    ack: Lua,
+    retry: Lua,
+    dead_letter: Lua,
+    promote: Lua,
+    reclaim: Lua,
 }
 
 impl RedisQueue {
@@ -128,11 +127,11 @@ impl RedisQueue {
             reclaim_idle: DEFAULT_RECLAIM_IDLE,
             policy: Policy::of(config),
             scripts: Arc::new(Scripts {
-                ack: Script::new(scripts::ACK),
-                retry: Script::new(scripts::RETRY),
-                dead_letter: Script::new(scripts::DEAD_LETTER),
-                promote: Script::new(scripts::PROMOTE),
-                reclaim: Script::new(scripts::RECLAIM),
+                ack: Lua::new(scripts::ACK),
+                retry: Lua::new(scripts::RETRY),
+                dead_letter: Lua::new(scripts::DEAD_LETTER),
+                promote: Lua::new(scripts::PROMOTE),
+                reclaim: Lua::new(scripts::RECLAIM),
             }),
         };
         queue.create_group().await?;

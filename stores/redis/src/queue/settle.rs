@@ -2,11 +2,10 @@
 //! dead-lettering entries that are not messages.
 
 use fusionauth_webhooks::delivery::{Message, QueueError};
-use redis::Script;
 
 use super::RedisQueue;
 use super::entries::{Entry, parse_message_id};
-use crate::write::ScriptCall;
+use crate::write::{Lua, ScriptCall};
 
 impl RedisQueue {
     /// The messages of a batch; its malformed entries are dead-lettered.
@@ -38,7 +37,7 @@ impl RedisQueue {
     pub(super) async fn settle<'a>(
         &self,
         message: &Message,
-        script: &'a Script,
+        script: &'a Lua,
         arguments: impl FnOnce(ScriptCall<'a>) -> ScriptCall<'a>,
     ) -> Result<(), QueueError> {
         let Some((entry, deliveries)) = parse_message_id(&message.id) else {
@@ -58,7 +57,7 @@ impl RedisQueue {
         &self,
         entry: &str,
         deliveries: u64,
-        script: &'a Script,
+        script: &'a Lua,
         arguments: impl FnOnce(ScriptCall<'a>) -> ScriptCall<'a>,
     ) -> Result<bool, QueueError> {
         let call = ScriptCall::new(script)
