@@ -48,7 +48,7 @@ return 0";
 ///
 /// # Example
 ///
-/// (Against a real `redis-server` from `testing::RedisServer`, feature `testing`; `tests/store.rs`
+/// (Against a real `redis-server` from `testing::RedisServer`, feature `testing`; `tests/redis/store.rs`
 /// runs the whole store contract.)
 ///
 /// ```

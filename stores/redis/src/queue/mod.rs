@@ -58,7 +58,7 @@ const MAX_BLOCK: Duration = Duration::from_secs(1);
 ///
 /// # Example
 ///
-/// (Against a real `redis-server` from `testing::RedisServer`, feature `testing`; `tests/queue.rs`
+/// (Against a real `redis-server` from `testing::RedisServer`, feature `testing`; `tests/redis/queue.rs`
 /// runs the whole queue contract.)
 ///
 /// ```

@@ -2,13 +2,11 @@
 //! a bug) is dead-lettered with its reason, and the messages read with it are
 //! handled: on a fresh read and on the reclaim path (`XAUTOCLAIM`).
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{config, event, raw, redis};
 use fusionauth_webhooks::delivery::Queue;
 use fusionauth_webhooks_redis::RedisQueue;
-use support::{config, event, raw, redis};
 use uuid::Uuid;
 
 async fn write_entry(url: &str, stream: &str, fields: &[(&str, &str)]) -> String {

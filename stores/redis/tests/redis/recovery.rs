@@ -3,17 +3,15 @@
 //! the stream without its consumer group, and workers must recreate the group
 //! and go on instead of failing with `NOGROUP` until restarted.
 
-mod support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::{config, event, eventually, raw};
 use fusionauth_webhooks::delivery::{Queue, Worker};
 use fusionauth_webhooks::{EventType, Router};
 use fusionauth_webhooks_redis::RedisQueue;
 use fusionauth_webhooks_redis::testing::RedisServer;
-use support::{config, event, eventually, raw};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -148,10 +146,10 @@ async fn receive_recreates_a_lost_consumer_group_and_returns_new_messages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_patience_a_settlement_made_while_redis_restarts_lands_once_it_is_back() {
-    let mut server = support::redis();
+    let mut server = crate::support::redis();
     let patient = config(&server.url()).retry_unreachable_for(Duration::from_secs(10));
     let queue = RedisQueue::connect(&patient, "worker").await.unwrap();
-    let message = support::one_message(&queue).await;
+    let message = crate::support::one_message(&queue).await;
     server.stop();
     let ack = tokio::spawn(async move { queue.ack(&message).await.map(|()| queue) });
     tokio::time::sleep(Duration::from_millis(500)).await;

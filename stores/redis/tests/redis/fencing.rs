@@ -5,14 +5,12 @@
 //! kept below the queue's reclaim idle time, so that a healthy worker is not
 //! taken for dead.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{config, event, redis};
 use fusionauth_webhooks::delivery::{Message, Queue, QueueError, Worker};
 use fusionauth_webhooks::{EventType, Router};
 use fusionauth_webhooks_redis::RedisQueue;
-use support::{config, event, redis};
 use uuid::Uuid;
 
 const IDLE: Duration = Duration::from_millis(300);
@@ -199,7 +197,7 @@ async fn a_worker_whose_message_was_lost_says_so_instead_of_succeeding_silently(
     let lose_data = async {
         tokio::time::sleep(Duration::from_millis(50)).await;
         redis::cmd("FLUSHALL")
-            .query_async::<()>(&mut support::raw(&server.url()).await)
+            .query_async::<()>(&mut crate::support::raw(&server.url()).await)
             .await
             .unwrap();
     };

@@ -1,18 +1,16 @@
 //! A real local Redis Cluster (six nodes: three primaries, three replicas):
 //! the contracts, where the keys land, and a primary killed under load.
 
-mod support;
-
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::{event, eventually};
 use fusionauth_webhooks::delivery::{Deduplicator, Queue, Worker};
 use fusionauth_webhooks::{Event, EventType, Router};
 use fusionauth_webhooks_redis::testing::RedisCluster;
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
-use support::{event, eventually};
 use tokio::sync::watch;
 use uuid::Uuid;
 

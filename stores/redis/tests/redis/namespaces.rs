@@ -2,13 +2,11 @@
 //! id, to every webhook, so each app keeps its own dedup keys and queue, in
 //! the namespace its configuration must name.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{event, raw, redis};
 use fusionauth_webhooks::delivery::{Claim, DedupStore, Queue};
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
-use support::{event, raw, redis};
 use uuid::Uuid;
 
 fn app(url: &str, namespace: &str) -> RedisConfig {

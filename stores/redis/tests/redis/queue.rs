@@ -3,12 +3,10 @@
 
 use std::time::Duration;
 
+use crate::support::{config, redis};
 use bytes::Bytes;
 use fusionauth_webhooks::delivery::Queue;
 use fusionauth_webhooks_redis::RedisQueue;
-use support::{config, redis};
-
-mod support;
 
 #[tokio::test]
 async fn the_redis_queue_keeps_the_queue_contract() {

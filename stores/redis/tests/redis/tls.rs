@@ -1,10 +1,6 @@
 //! `rediss://` against a real redis-server started with TLS: a private CA,
 //! client certificates required, certificates generated here.
 
-#![cfg(feature = "tls")]
-
-mod support;
-
 use std::path::Path;
 
 use fusionauth_webhooks_redis::testing::{RedisServer, TlsFiles};

@@ -1,14 +1,12 @@
 //! `wait_for_replicas`: a write counts only once replicas hold it (`WAIT`),
 //! else it fails, so that a webhook answers 503 and FusionAuth retries.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{event, raw};
 use fusionauth_webhooks::delivery::{Claim, DedupStore, Queue, QueueError, StoreError};
 use fusionauth_webhooks_redis::testing::RedisServer;
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
-use support::{event, raw};
 use uuid::Uuid;
 
 /// The replica answers within a millisecond; room for a busy CI machine.
@@ -115,7 +113,7 @@ async fn without_a_replica_a_settlement_fails_rather_than_counting() {
     let queue = RedisQueue::connect(&replicated(&primary), "worker")
         .await
         .unwrap();
-    let message = support::one_message(&queue).await;
+    let message = crate::support::one_message(&queue).await;
     replica.kill();
     let acked = queue.ack(&message).await;
     assert!(
@@ -129,7 +127,7 @@ async fn with_patience_a_settlement_waits_for_the_replica_to_come_back_and_write
     let (primary, mut replica) = primary_and_replica();
     let patient = replicated(&primary).retry_unreachable_for(Duration::from_secs(10));
     let queue = RedisQueue::connect(&patient, "worker").await.unwrap();
-    let message = support::one_message(&queue).await;
+    let message = crate::support::one_message(&queue).await;
     replica.kill();
     let dead = queue.clone();
     let settled = tokio::spawn(async move { dead.dead_letter(&message, "gave up").await });

@@ -2,12 +2,10 @@
 
 use std::time::Duration;
 
+use crate::support::{config, redis};
 use fusionauth_webhooks::delivery::{Claim, DedupStore, StoreError};
 use fusionauth_webhooks_redis::RedisStore;
-use support::{config, redis};
 use uuid::Uuid;
-
-mod support;
 
 #[tokio::test]
 async fn the_redis_store_keeps_the_dedup_store_contract() {

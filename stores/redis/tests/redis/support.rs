@@ -1,8 +1,6 @@
 //! Shared by the Redis tests: servers that must start, event bodies, and
 //! waiting for something to happen.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -13,17 +11,17 @@ use fusionauth_webhooks_redis::{RedisConfig, RedisQueue};
 use uuid::Uuid;
 
 /// A `redis-server` with the defaults; the test fails, saying why, without one.
-pub fn redis() -> RedisServer {
+pub(crate) fn redis() -> RedisServer {
     RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
 }
 
 /// The tests' namespace on `url`.
-pub fn config(url: &str) -> RedisConfig {
+pub(crate) fn config(url: &str) -> RedisConfig {
     RedisConfig::new(url, "test").expect("a valid config")
 }
 
 /// A minimal FusionAuth event of `event_type` with the id `id`.
-pub fn event(event_type: &str, id: Uuid) -> Bytes {
+pub(crate) fn event(event_type: &str, id: Uuid) -> Bytes {
     Bytes::from(format!(
         r#"{{"event":{{"type":"{event_type}","id":"{id}","createInstant":1749040200000}}}}"#
     ))
@@ -31,7 +29,7 @@ pub fn event(event_type: &str, id: Uuid) -> Bytes {
 
 /// Polls `check` every 20 ms until it is true; how long that took, or `None`
 /// at `within`.
-pub async fn eventually<F, Fut>(within: Duration, mut check: F) -> Option<Duration>
+pub(crate) async fn eventually<F, Fut>(within: Duration, mut check: F) -> Option<Duration>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -49,7 +47,7 @@ where
 }
 
 /// A plain connection for looking at (or breaking) what the queue wrote.
-pub async fn raw(url: &str) -> redis::aio::MultiplexedConnection {
+pub(crate) async fn raw(url: &str) -> redis::aio::MultiplexedConnection {
     redis::Client::open(url)
         .expect("url")
         .get_multiplexed_async_connection()
@@ -58,7 +56,7 @@ pub async fn raw(url: &str) -> redis::aio::MultiplexedConnection {
 }
 
 /// Pushes a new `user.update` event and receives it: a message this consumer holds.
-pub async fn one_message(queue: &RedisQueue) -> Message {
+pub(crate) async fn one_message(queue: &RedisQueue) -> Message {
     queue
         .push(event("user.update", Uuid::new_v4()))
         .await
