@@ -275,7 +275,10 @@ async fn replicated(
 
 /// `WAIT` again, after a read of `key` that routes it to the same node and
 /// connection as the write: that connection's writes so far reach the
-/// replicas, or the write still does not count.
+/// replicas, or the write still does not count. (Should the connection have
+/// been replaced in between, the new one has written nothing and `WAIT`
+/// answers at once: the write is then taken as replicated, which only the
+/// primary's death within that moment can prove wrong.)
 async fn wait_again(
     connection: &mut Connection,
     key: &[u8],
