@@ -1,11 +1,13 @@
 //! Delivery guarantees under HTTP load, side by side with the plain receiver
-//! in the same run: deduplication in memory and on Redis, the enqueue path,
+//! in the same run: deduplication in memory and on Redis, the enqueue path
+//! (plain, and with each write waiting for a replica: `wait_for_replicas`),
 //! and worker throughput.
 //!
 //!     cargo bench --bench delivery --all-features
 //!     DURATION=3 ROUNDS=3 cargo bench --bench delivery --all-features
 //!
-//! Starts its own redis-server (install it with `apt-get install redis-server`).
+//! Starts its own redis-server and a replica of it (install them with
+//! `apt-get install redis-server`).
 //! Server and load generator share this process's runtime (two worker
 //! threads): the ratios between variants are the point, not absolute figures.
 //! Every request carries a new event id, so each one really claims, completes
@@ -22,7 +24,7 @@ use delivery_support::{API_KEY, Connection, event, serve};
 use fusionauth_webhooks::delivery::{MemoryStore, Queue as _, Worker};
 use fusionauth_webhooks::{EventType, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;
-use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
+use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
 use uuid::Uuid;
 
 const EVENT_TYPE: &str = "user.update.complete";
@@ -82,11 +84,11 @@ fn summary(mut values: Vec<f64>) -> (f64, f64, f64) {
     )
 }
 
-/// How fast a worker drains `events` queued events of a fresh stream.
-async fn worker_rate(url: &str, stream: &str, events: usize, dedup: bool) -> f64 {
-    let queue = RedisQueue::connect_to(url, stream, "workers", "bench")
-        .await
-        .expect("queue");
+/// How fast a worker drains `events` queued events of a fresh stream (its
+/// own namespace).
+async fn worker_rate(url: &str, namespace: &str, events: usize, dedup: bool) -> f64 {
+    let config = RedisConfig::new(url, namespace).expect("config");
+    let queue = RedisQueue::connect(&config, "bench").await.expect("queue");
     for _ in 0..events {
         queue
             .push(event(EVENT_TYPE, Uuid::new_v4()))
@@ -95,7 +97,7 @@ async fn worker_rate(url: &str, stream: &str, events: usize, dedup: bool) -> f64
     }
     let mut worker = Worker::new(router(), queue.clone()).batch_size(64);
     if dedup {
-        worker = worker.deduplicate(RedisStore::connect(url).await.expect("store"));
+        worker = worker.deduplicate(RedisStore::connect(&config).await.expect("store"));
     }
     let started = Instant::now();
     let mut handled = 0;
@@ -115,10 +117,20 @@ async fn main() {
     let redis = RedisServer::start()
         .unwrap_or_else(|error| panic!("the benchmark needs redis-server: {error}"));
     let url = redis.url();
+    let replica = RedisServer::builder()
+        .replica_of(&redis)
+        .start()
+        .unwrap_or_else(|error| panic!("the benchmark needs a replica: {error}"));
+    replica
+        .wait_for_replication()
+        .expect("the replica is in sync");
 
     let build =
         |builder: fusionauth_webhooks::WebhookBuilder| builder.api_key(API_KEY).build().unwrap();
-    let queue = RedisQueue::connect(&url, "receiver").await.unwrap();
+    let config = RedisConfig::new(url.as_str(), "bench").unwrap();
+    let queue = RedisQueue::connect(&config, "receiver").await.unwrap();
+    let replicated = config.clone().wait_for_replicas(1, Duration::from_secs(1));
+    let replicated_queue = RedisQueue::connect(&replicated, "receiver").await.unwrap();
     let variants: Vec<(&str, SocketAddr)> = vec![
         (
             "plain receiver",
@@ -138,7 +150,7 @@ async fn main() {
             serve(build(
                 Webhook::builder()
                     .router(router())
-                    .deduplicate(RedisStore::connect(&url).await.unwrap()),
+                    .deduplicate(RedisStore::connect(&config).await.unwrap()),
             ))
             .await,
         ),
@@ -147,6 +159,14 @@ async fn main() {
             serve(build(Webhook::builder().router(
                 router().enqueue([EventType::UserUpdateComplete], Arc::new(queue)),
             )))
+            .await,
+        ),
+        (
+            "enqueue, Redis stream, WAIT 1 replica",
+            serve(build(Webhook::builder().router(router().enqueue(
+                [EventType::UserUpdateComplete],
+                Arc::new(replicated_queue),
+            ))))
             .await,
         ),
     ];

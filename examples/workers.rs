@@ -3,9 +3,16 @@
 //!
 //! ```sh
 //! redis-server --daemonize yes                    # or REDIS_URL=redis://host:port/
+//! export REDIS_NAMESPACE=my-app                   # required: this app's keys in Redis
 //! FUSIONAUTH_WEBHOOK_API_KEY=change-me cargo run --example workers --features delivery -- receiver
 //! cargo run --example workers --features delivery -- worker
 //! ```
+//!
+//! `REDIS_NAMESPACE` names this deployment's keys: FusionAuth sends the same
+//! event, with the same id, to every webhook, so two apps sharing a Redis must
+//! not share keys (one would drop the other's events as duplicates).
+//! `REDIS_CLUSTER_NODES` (`redis://host1:6379/,redis://host2:6379/`) instead of
+//! `REDIS_URL` connects to a Redis Cluster.
 //!
 //! The receiver listens on `FUSIONAUTH_WEBHOOK_ADDR` (default 127.0.0.1:8080)
 //! at any path, with its credentials from the environment
@@ -19,7 +26,7 @@ use std::time::Duration;
 
 use fusionauth_webhooks::delivery::Worker;
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, WebhookBuilder};
-use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
+use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
 
 fn router(queue: RedisQueue) -> Router {
     Router::new()
@@ -46,12 +53,31 @@ fn router(queue: RedisQueue) -> Router {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
+    let namespace = std::env::var("REDIS_NAMESPACE")
+        .map_err(|_| "set REDIS_NAMESPACE to this app's name (its keys in Redis)")?;
+    let (config, url) = match std::env::var("REDIS_CLUSTER_NODES") {
+        Ok(nodes) => (
+            RedisConfig::cluster(nodes.split(','), &namespace)?,
+            nodes.clone(),
+        ),
+        Err(_) => {
+            let url =
+                std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
+            (RedisConfig::new(url.as_str(), &namespace)?, url)
+        }
+    };
     let role = std::env::args().nth(1).unwrap_or_default();
+    // A worker's settlements in flight when Redis restarts or fails over land
+    // once it is back, instead of leaving their events to run again; a
+    // receiver answers 503 at once (FusionAuth retries).
+    let config = match role.as_str() {
+        "worker" => config.retry_unreachable_for(Duration::from_secs(15)),
+        _ => config,
+    };
     // A consumer name per process: a dead worker's messages are reclaimed by name.
     let consumer = format!("{role}-{}", std::process::id());
-    let queue = RedisQueue::connect(&url, &consumer).await?;
-    let store = RedisStore::connect(&url).await?;
+    let queue = RedisQueue::connect(&config, &consumer).await?;
+    let store = RedisStore::connect(&config).await?;
     match role.as_str() {
         "receiver" => {
             let webhook = WebhookBuilder::from_env()?
@@ -69,9 +95,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await;
         }
         "worker" => {
-            let worker = Worker::new(router(queue.clone()), queue)
-                .deduplicate(store)
-                .handler_timeout(Duration::from_secs(30));
+            // The handler deadline defaults to half the queue's reclaim idle
+            // time (30 s of 60 s): a slower handler would run twice.
+            let worker = Worker::new(router(queue.clone()), queue).deduplicate(store);
             println!("worker {consumer} consuming from {url}");
             worker
                 .run(async {

@@ -12,13 +12,18 @@ use delivery_support::{API_KEY, event, post, serve};
 use fusionauth_webhooks::delivery::Queue as _;
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;
-use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
+use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
 use futures_util::future::join_all;
 use http::StatusCode;
 use uuid::Uuid;
 
 fn redis() -> RedisServer {
     RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
+}
+
+/// Every replica of one app: the same namespace.
+fn config(redis: &RedisServer) -> RedisConfig {
+    RedisConfig::new(redis.url(), "delivery-test").expect("config")
 }
 
 /// Handler calls per event id, across every replica of the test.
@@ -70,7 +75,7 @@ fn router(effects: &Effects) -> Router {
 
 /// A replica: its own connection to the shared Redis, its own socket.
 async fn replica(redis: &RedisServer, effects: &Effects) -> SocketAddr {
-    let store = RedisStore::connect(&redis.url())
+    let store = RedisStore::connect(&config(redis))
         .await
         .expect("connect to redis");
     let webhook = Webhook::builder()
@@ -193,7 +198,7 @@ async fn while_redis_is_down_every_delivery_gets_503_and_nothing_is_lost_after()
 #[tokio::test]
 async fn an_enqueued_event_is_answered_202_once_the_stream_holds_it_and_503_without_redis() {
     let mut redis = redis();
-    let queue = RedisQueue::connect(&redis.url(), "receiver")
+    let queue = RedisQueue::connect(&config(&redis), "receiver")
         .await
         .expect("queue");
     let effects = Effects::default();
@@ -222,5 +227,41 @@ async fn an_enqueued_event_is_answered_202_once_the_stream_holds_it_and_503_with
         refused,
         StatusCode::SERVICE_UNAVAILABLE,
         "no 2xx without the queue's ack"
+    );
+}
+
+#[tokio::test]
+async fn with_replication_asked_an_event_no_replica_acknowledged_is_answered_503() {
+    let primary = RedisServer::builder()
+        .persistence(false)
+        .start()
+        .unwrap_or_else(|error| panic!("this test needs redis-server: {error}"));
+    let mut replica = RedisServer::builder()
+        .persistence(false)
+        .replica_of(&primary)
+        .start()
+        .unwrap_or_else(|error| panic!("this test needs redis-server: {error}"));
+    replica.wait_for_replication().expect("the replica syncs");
+    let config = config(&primary).wait_for_replicas(1, Duration::from_millis(500));
+    let queue = RedisQueue::connect(&config, "receiver")
+        .await
+        .expect("queue");
+    let webhook = Webhook::builder()
+        .api_key(API_KEY)
+        .router(Router::new().enqueue([EventType::UserUpdateComplete], queue))
+        .build()
+        .expect("webhook");
+    let address = serve(webhook).await;
+    let body = || event("user.update.complete", Uuid::new_v4());
+    assert_eq!(
+        post(address, body()).await,
+        StatusCode::ACCEPTED,
+        "202 once the replica holds it"
+    );
+    replica.kill();
+    assert_eq!(
+        post(address, body()).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no 202 for an event only the primary holds: FusionAuth retries"
     );
 }

@@ -224,4 +224,8 @@ impl Queue for MemoryQueue {
         state.dead.push((held, reason.to_owned()));
         Ok(())
     }
+
+    fn reclaim_idle(&self) -> Option<Duration> {
+        Some(self.visibility)
+    }
 }

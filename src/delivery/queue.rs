@@ -60,6 +60,17 @@ pub trait Queue: Send + Sync + 'static {
 
     /// The message will never succeed: move it to the dead letters, with why.
     async fn dead_letter(&self, message: &Message, reason: &str) -> Result<(), QueueError>;
+
+    /// How long a received message may stay unsettled before the queue takes
+    /// its consumer for dead and delivers it to another (Redis: the
+    /// `XAUTOCLAIM` idle time; SQS: the visibility timeout). `None` (the
+    /// default) for a queue that never redelivers on its own.
+    ///
+    /// A [`Worker`](super::Worker) keeps its handler deadline below it: a
+    /// handler still running past it would run a second time elsewhere.
+    fn reclaim_idle(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// A shared queue is a queue: hand `Arc::clone(&queue)` to a router and a worker.
@@ -83,6 +94,10 @@ impl<Q: Queue + ?Sized> Queue for std::sync::Arc<Q> {
 
     async fn dead_letter(&self, message: &Message, reason: &str) -> Result<(), QueueError> {
         (**self).dead_letter(message, reason).await
+    }
+
+    fn reclaim_idle(&self) -> Option<Duration> {
+        (**self).reclaim_idle()
     }
 }
 
@@ -171,6 +186,13 @@ pub enum QueueError {
     /// The message is not (or no longer) held by this consumer.
     #[error("unknown message {0}")]
     UnknownMessage(MessageId),
+    /// The message is no longer this consumer's to settle: another consumer
+    /// took it over after the [reclaim idle time](Queue::reclaim_idle) (it
+    /// runs there), or the queue lost it with its data. Nothing was changed.
+    #[error(
+        "message {0} was taken over by another consumer or lost with the queue's data; this settlement was not applied"
+    )]
+    Lost(MessageId),
 }
 
 impl QueueError {

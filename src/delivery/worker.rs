@@ -94,16 +94,22 @@ enum Settled {
 }
 
 impl Worker {
-    /// A worker running `router`'s handlers on the events of `queue`.
+    /// A worker running `router`'s handlers on the events of `queue`, with a
+    /// handler deadline of half the queue's [reclaim idle
+    /// time](Queue::reclaim_idle) (none for a queue that never reclaims).
     pub fn new(router: Router, queue: impl Queue) -> Worker {
+        let queue: Arc<dyn Queue> = Arc::new(queue);
+        // Half leaves the other half for a duplicate's wait, the settlement,
+        // and a busy machine, before another worker takes the message over.
+        let handler_timeout = queue.reclaim_idle().map(|idle| idle / 2);
         Worker {
             router,
-            queue: Arc::new(queue),
+            queue,
             dedup: None,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             backoff: DEFAULT_RETRY_BACKOFF,
             max_backoff: DEFAULT_MAX_BACKOFF,
-            handler_timeout: None,
+            handler_timeout,
             batch: DEFAULT_BATCH,
         }
     }
@@ -130,9 +136,24 @@ impl Worker {
     }
 
     /// Drops the handlers' futures of an event still running after `timeout`
-    /// (a failed attempt, retried). Keep it below the dedup lease and the
-    /// queue's reclaim idle time. No deadline by default.
+    /// (a failed attempt, retried). Keep it below the dedup lease. By
+    /// default, half the queue's [reclaim idle time](Queue::reclaim_idle).
+    ///
+    /// # Panics
+    ///
+    /// When `timeout` is not below the queue's reclaim idle time: a handler
+    /// still running then would be taken for dead, and its event run a second
+    /// time by another worker while it still runs.
     pub fn handler_timeout(mut self, timeout: Duration) -> Worker {
+        if let Some(idle) = self.queue.reclaim_idle() {
+            assert!(
+                timeout < idle,
+                "Worker::handler_timeout: the handler deadline ({timeout:?}) must be below the \
+                 queue's reclaim idle time ({idle:?}), else a handler still running is taken for \
+                 dead and its event runs again on another worker; lower the deadline or raise \
+                 the queue's idle time"
+            );
+        }
         self.handler_timeout = Some(timeout);
         self
     }
@@ -186,12 +207,18 @@ impl Worker {
                     .await
             }
         };
-        if let Err(error) = settled {
+        match settled {
+            Ok(_) => {}
+            Err(QueueError::Lost(_)) => tracing::warn!(
+                target: LOG_TARGET, message = %message.id,
+                "the message was taken over by another worker (or lost with the queue's data) \
+                 before this one settled it; its outcome here was not applied"
+            ),
             // The message stays pending: the queue delivers it again.
-            tracing::warn!(
+            Err(error) => tracing::warn!(
                 target: LOG_TARGET, message = %message.id, %error,
                 "settling a queued message failed"
-            );
+            ),
         }
     }
 

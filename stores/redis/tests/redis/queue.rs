@@ -3,19 +3,15 @@
 
 use std::time::Duration;
 
+use crate::support::{config, redis};
 use bytes::Bytes;
 use fusionauth_webhooks::delivery::Queue;
 use fusionauth_webhooks_redis::RedisQueue;
-use fusionauth_webhooks_redis::testing::RedisServer;
-
-fn redis() -> RedisServer {
-    RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
-}
 
 #[tokio::test]
 async fn the_redis_queue_keeps_the_queue_contract() {
     let server = redis();
-    let queue = RedisQueue::connect(&server.url(), "worker-1")
+    let queue = RedisQueue::connect(&config(&server.url()), "worker-1")
         .await
         .expect("connect");
     fusionauth_webhooks::testing::queue_suite(&queue).await;
@@ -25,11 +21,11 @@ async fn the_redis_queue_keeps_the_queue_contract() {
 async fn a_dead_consumers_pending_message_is_reclaimed_after_the_idle_time() {
     let server = redis();
     let idle = Duration::from_millis(200);
-    let dead = RedisQueue::connect(&server.url(), "dead")
+    let dead = RedisQueue::connect(&config(&server.url()), "dead")
         .await
         .unwrap()
         .reclaim_idle(idle);
-    let alive = RedisQueue::connect(&server.url(), "alive")
+    let alive = RedisQueue::connect(&config(&server.url()), "alive")
         .await
         .unwrap()
         .reclaim_idle(idle);
@@ -60,7 +56,9 @@ async fn a_dead_consumers_pending_message_is_reclaimed_after_the_idle_time() {
 #[tokio::test]
 async fn dead_letters_keep_the_event_and_the_attempt() {
     let server = redis();
-    let queue = RedisQueue::connect(&server.url(), "w").await.unwrap();
+    let queue = RedisQueue::connect(&config(&server.url()), "w")
+        .await
+        .unwrap();
     queue.push(Bytes::from_static(b"{\"n\":2}")).await.unwrap();
     let first = queue
         .receive(1, Duration::from_secs(1))
@@ -74,10 +72,12 @@ async fn dead_letters_keep_the_event_and_the_attempt() {
         .unwrap()
         .remove(0);
     assert_eq!(second.attempt, 2);
+    assert_eq!(queue.len().await, Ok(1), "in flight");
     queue
         .dead_letter(&second, "handler always fails")
         .await
         .unwrap();
+    assert_eq!(queue.is_empty().await, Ok(true), "nothing left to run");
     let dead = queue.dead_letters().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].payload, Bytes::from_static(b"{\"n\":2}"));
@@ -87,7 +87,9 @@ async fn dead_letters_keep_the_event_and_the_attempt() {
 #[tokio::test]
 async fn a_push_while_redis_is_down_fails() {
     let mut server = redis();
-    let queue = RedisQueue::connect(&server.url(), "w").await.unwrap();
+    let queue = RedisQueue::connect(&config(&server.url()), "w")
+        .await
+        .unwrap();
     server.stop();
     let pushed = queue.push(Bytes::from_static(b"{}")).await;
     assert!(

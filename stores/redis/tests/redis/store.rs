@@ -2,48 +2,24 @@
 
 use std::time::Duration;
 
+use crate::support::{config, redis};
 use fusionauth_webhooks::delivery::{Claim, DedupStore, StoreError};
 use fusionauth_webhooks_redis::RedisStore;
-use fusionauth_webhooks_redis::testing::RedisServer;
 use uuid::Uuid;
-
-fn redis() -> RedisServer {
-    RedisServer::start().unwrap_or_else(|error| panic!("this test needs redis-server: {error}"))
-}
 
 #[tokio::test]
 async fn the_redis_store_keeps_the_dedup_store_contract() {
     let server = redis();
-    let store = RedisStore::connect(&server.url()).await.expect("connect");
+    let store = RedisStore::connect(&config(&server.url()))
+        .await
+        .expect("connect");
     fusionauth_webhooks::testing::dedup_store_suite(&store).await;
-}
-
-#[tokio::test]
-async fn stores_with_different_prefixes_do_not_see_each_other() {
-    let server = redis();
-    let a = RedisStore::connect(&server.url())
-        .await
-        .unwrap()
-        .key_prefix("a:");
-    let b = RedisStore::connect(&server.url())
-        .await
-        .unwrap()
-        .key_prefix("b:");
-    let id = Uuid::new_v4();
-    assert!(matches!(
-        a.claim(id, Duration::from_secs(5)).await,
-        Ok(Claim::Claimed(_))
-    ));
-    assert!(matches!(
-        b.claim(id, Duration::from_secs(5)).await,
-        Ok(Claim::Claimed(_))
-    ));
 }
 
 #[tokio::test]
 async fn an_outage_is_an_error_and_claims_work_again_once_redis_is_back() {
     let mut server = redis();
-    let store = RedisStore::connect(&server.url()).await.unwrap();
+    let store = RedisStore::connect(&config(&server.url())).await.unwrap();
     let lease = Duration::from_secs(30);
     server.stop();
     let during = store.claim(Uuid::new_v4(), lease).await;
@@ -71,7 +47,7 @@ async fn an_outage_is_an_error_and_claims_work_again_once_redis_is_back() {
 #[tokio::test]
 async fn claims_and_done_marks_survive_a_redis_restart() {
     let mut server = redis();
-    let store = RedisStore::connect(&server.url()).await.unwrap();
+    let store = RedisStore::connect(&config(&server.url())).await.unwrap();
     let lease = Duration::from_secs(30);
     let (running, done) = (Uuid::new_v4(), Uuid::new_v4());
     assert!(matches!(
