@@ -17,11 +17,13 @@
 
 use std::time::Duration;
 
-use fusionauth_webhooks::delivery::Worker;
-use fusionauth_webhooks::{Event, EventType, HandlerError, Router, WebhookBuilder};
+use fusionauth_webhooks::{Event, EventType, HandlerError, Router, WebhookBuilder, Worker};
 use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
 
-fn router(queue: RedisQueue) -> Router {
+/// Handled on a worker: the receiver answers 202 once Redis holds them.
+const QUEUED: [EventType; 2] = [EventType::UserCreateComplete, EventType::UserUpdateComplete];
+
+fn router() -> Router {
     Router::new()
         .on_event(EventType::UserCreate, |event: Event| async move {
             // In the request: a rejection here vetoes the user in FusionAuth.
@@ -30,18 +32,11 @@ fn router(queue: RedisQueue) -> Router {
                 None => Err(HandlerError::reject("[noTenant]")),
             }
         })
-        .on_events(
-            [EventType::UserCreateComplete, EventType::UserUpdateComplete],
-            |event: Event| async move {
-                // On a worker: sync the user to the CRM, send the email, ...
-                println!("worker: {} {:?}", event.type_name(), event.id());
-                Ok(())
-            },
-        )
-        .enqueue(
-            [EventType::UserCreateComplete, EventType::UserUpdateComplete],
-            queue,
-        )
+        .on_events(QUEUED, |event: Event| async move {
+            // On a worker: sync the user to the CRM, send the email, ...
+            println!("worker: {} {:?}", event.type_name(), event.id());
+            Ok(())
+        })
 }
 
 #[tokio::main]
@@ -55,7 +50,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match role.as_str() {
         "receiver" => {
             let webhook = WebhookBuilder::from_env()?
-                .router(router(queue))
+                .router(router())
+                .enqueue(QUEUED, queue)
                 .deduplicate(store)
                 .handler_timeout(Duration::from_secs(5))
                 .build()?;
@@ -69,7 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await;
         }
         "worker" => {
-            let worker = Worker::new(router(queue.clone()), queue)
+            let worker = Worker::new(router(), queue)
                 .deduplicate(store)
                 .handler_timeout(Duration::from_secs(30));
             println!("worker {consumer} consuming from {url}");

@@ -110,7 +110,7 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
 /// happens, with [`ResultExt`]:
 ///
 /// ```
-/// use fusionauth_webhooks::{HandlerError, ResultExt};
+/// use fusionauth_webhooks::{HandlerError, HandlerErrorKind, ResultExt};
 ///
 /// #[derive(Debug, thiserror::Error)]
 /// #[error("the database is down")]
@@ -122,7 +122,7 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
 ///     delete_rows().or_retry_later()?; // 503: FusionAuth retries
 ///     Ok(())
 /// }
-/// assert_eq!(handler().unwrap_err().status(), 503);
+/// assert_eq!(handler().unwrap_err().kind(), HandlerErrorKind::RetryLater);
 /// ```
 ///
 /// or once for the type, with `impl From<MyError> for HandlerError`
@@ -132,15 +132,14 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
 /// `HandlerError::internal("what failed")` for a failure (500).
 ///
 /// ```
-/// use fusionauth_webhooks::HandlerError;
-/// use http::StatusCode;
+/// use fusionauth_webhooks::{HandlerError, HandlerErrorKind};
 ///
 /// fn load() -> Result<String, HandlerError> {
 ///     let text = std::fs::read_to_string("/no/such/file")?; // io::Error -> 500
 ///     Ok(text)
 /// }
-/// assert_eq!(load().unwrap_err().status(), StatusCode::INTERNAL_SERVER_ERROR);
-/// assert_eq!(HandlerError::reject("[emailTaken]").status(), StatusCode::BAD_REQUEST);
+/// assert_eq!(load().unwrap_err().kind(), HandlerErrorKind::Internal);
+/// assert_eq!(HandlerError::reject("[emailTaken]").kind(), HandlerErrorKind::Rejected);
 /// ```
 pub struct HandlerError {
     kind: Kind,
@@ -234,12 +233,42 @@ impl HandlerError {
         HandlerError { kind, source: None }
     }
 
-    /// The HTTP status this error answers with.
-    pub fn status(&self) -> StatusCode {
+    /// What kind of failure this is. Each door decides what it means: the
+    /// webhook answers with a status (the [status table](crate#status-codes)),
+    /// a [`Worker`](crate::Worker) retries the event or dead-letters it.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{HandlerError, HandlerErrorKind};
+    ///
+    /// assert_eq!(HandlerError::retry_later().kind(), HandlerErrorKind::RetryLater);
+    /// assert_eq!(HandlerError::reject("[blocked]").kind(), HandlerErrorKind::Rejected);
+    /// ```
+    pub fn kind(&self) -> HandlerErrorKind {
+        match self.kind {
+            Kind::Reject { .. } => HandlerErrorKind::Rejected,
+            Kind::RetryLater => HandlerErrorKind::RetryLater,
+            Kind::TimedOut => HandlerErrorKind::TimedOut,
+            Kind::Internal => HandlerErrorKind::Internal,
+            Kind::Panicked => HandlerErrorKind::Panicked,
+        }
+    }
+
+    /// The status a rejection asked for (400 unless
+    /// [`reject_with_status`](HandlerError::reject_with_status) named
+    /// another); `None` for other kinds.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::HandlerError;
+    /// use http::StatusCode;
+    ///
+    /// let taken = HandlerError::reject_with_status(StatusCode::CONFLICT, "[emailTaken]");
+    /// assert_eq!(taken.rejection_status(), Some(StatusCode::CONFLICT));
+    /// assert_eq!(HandlerError::internal("db down").rejection_status(), None);
+    /// ```
+    pub fn rejection_status(&self) -> Option<StatusCode> {
         match &self.kind {
-            Kind::Reject { status, .. } => *status,
-            Kind::RetryLater | Kind::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
-            Kind::Internal | Kind::Panicked => StatusCode::INTERNAL_SERVER_ERROR,
+            Kind::Reject { status, .. } => Some(*status),
+            _ => None,
         }
     }
 
@@ -263,16 +292,41 @@ impl HandlerError {
     pub fn is_rejection(&self) -> bool {
         matches!(self.kind, Kind::Reject { .. })
     }
+}
 
-    /// A short name of the kind, for logs: `rejected`, `retry_later`,
+/// The kinds of [`HandlerError`], as [`HandlerError::kind`] tells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HandlerErrorKind {
+    /// A deliberate rejection: a veto of a transactional event
+    /// ([`HandlerError::reject`]).
+    Rejected,
+    /// Not now: a dependency is down ([`HandlerError::retry_later`]).
+    RetryLater,
+    /// The handler ran out of time ([`HandlerError::timed_out`]).
+    TimedOut,
+    /// The handler failed ([`HandlerError::internal`]).
+    Internal,
+    /// The handler panicked.
+    Panicked,
+}
+
+impl HandlerErrorKind {
+    /// A short name for logs and metrics: `rejected`, `retry_later`,
     /// `timed_out`, `internal` or `panicked`.
-    pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            Kind::Reject { .. } => "rejected",
-            Kind::RetryLater => "retry_later",
-            Kind::TimedOut => "timed_out",
-            Kind::Internal => "internal",
-            Kind::Panicked => "panicked",
+    ///
+    /// ```
+    /// use fusionauth_webhooks::HandlerError;
+    ///
+    /// assert_eq!(HandlerError::timed_out().kind().as_str(), "timed_out");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandlerErrorKind::Rejected => "rejected",
+            HandlerErrorKind::RetryLater => "retry_later",
+            HandlerErrorKind::TimedOut => "timed_out",
+            HandlerErrorKind::Internal => "internal",
+            HandlerErrorKind::Panicked => "panicked",
         }
     }
 }
@@ -339,13 +393,13 @@ internal_from!(
 /// Turns any `Result` into a handler result, choosing what its error means.
 ///
 /// ```
-/// use fusionauth_webhooks::{HandlerError, ResultExt};
+/// use fusionauth_webhooks::{HandlerError, HandlerErrorKind, ResultExt};
 ///
 /// fn charge() -> Result<(), std::io::Error> {
 ///     Err(std::io::Error::other("payment service unreachable"))
 /// }
 /// let outcome: Result<(), HandlerError> = charge().or_retry_later();
-/// assert_eq!(outcome.unwrap_err().status(), http::StatusCode::SERVICE_UNAVAILABLE);
+/// assert_eq!(outcome.unwrap_err().kind(), HandlerErrorKind::RetryLater);
 /// ```
 pub trait ResultExt<T> {
     /// On error, a 500 with the error as source.
@@ -381,10 +435,10 @@ mod tests {
     fn a_rejection_never_carries_a_success_status() {
         for status in [StatusCode::OK, StatusCode::FOUND, StatusCode::CONTINUE] {
             let error = HandlerError::reject_with_status(status, "[nope]");
-            assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+            assert_eq!(error.rejection_status(), Some(StatusCode::BAD_REQUEST));
         }
         let conflict = HandlerError::reject_with_status(StatusCode::CONFLICT, "[dup]");
-        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+        assert_eq!(conflict.rejection_status(), Some(StatusCode::CONFLICT));
         assert_eq!(conflict.code(), Some("[dup]"));
     }
 
@@ -397,22 +451,23 @@ mod tests {
     }
 
     #[test]
-    fn each_kind_maps_to_its_status() {
+    fn each_constructor_makes_its_kind() {
         assert_eq!(
-            HandlerError::retry_later().status(),
-            StatusCode::SERVICE_UNAVAILABLE
+            HandlerError::reject("[x]").kind(),
+            HandlerErrorKind::Rejected
         );
         assert_eq!(
-            HandlerError::timed_out().status(),
-            StatusCode::SERVICE_UNAVAILABLE
+            HandlerError::retry_later().kind(),
+            HandlerErrorKind::RetryLater
+        );
+        assert_eq!(HandlerError::timed_out().kind(), HandlerErrorKind::TimedOut);
+        assert_eq!(
+            HandlerError::internal("x").kind(),
+            HandlerErrorKind::Internal
         );
         assert_eq!(
-            HandlerError::internal("x").status(),
-            StatusCode::INTERNAL_SERVER_ERROR
-        );
-        assert_eq!(
-            HandlerError::panicked(Box::new("boom")).status(),
-            StatusCode::INTERNAL_SERVER_ERROR
+            HandlerError::panicked(Box::new("boom")).kind(),
+            HandlerErrorKind::Panicked
         );
     }
 

@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use delivery_support::{API_KEY, Connection, event, serve};
-use fusionauth_webhooks::delivery::{Deduplicator, Worker};
+use fusionauth_webhooks::Worker;
+use fusionauth_webhooks::delivery::Deduplicator;
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;
 use fusionauth_webhooks_redis::{RedisQueue, RedisStore};
@@ -105,13 +106,13 @@ async fn ten_thousand_deliveries_across_two_receivers_and_two_workers_one_killed
     let mut receivers = Vec::new();
     for name in ["receiver-a", "receiver-b"] {
         let queue = RedisQueue::connect(&url, name).await.expect("queue");
-        let router = Router::new().enqueue(
-            [EventType::UserUpdateComplete, EventType::UserEmailUpdate],
-            queue,
-        );
         let webhook = Webhook::builder()
             .api_key(API_KEY)
-            .router(router)
+            .router(Router::new())
+            .enqueue(
+                [EventType::UserUpdateComplete, EventType::UserEmailUpdate],
+                queue,
+            )
             .build()
             .unwrap();
         receivers.push(serve(webhook).await);

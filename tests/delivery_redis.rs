@@ -199,7 +199,8 @@ async fn an_enqueued_event_is_answered_202_once_the_stream_holds_it_and_503_with
     let effects = Effects::default();
     let webhook = Webhook::builder()
         .api_key(API_KEY)
-        .router(router(&effects).enqueue([EventType::UserUpdateComplete], queue.clone()))
+        .router(router(&effects))
+        .enqueue([EventType::UserUpdateComplete], queue.clone())
         .build()
         .expect("webhook");
     let address = serve(webhook).await;

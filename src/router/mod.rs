@@ -1,7 +1,5 @@
 //! Which handlers receive which events, and running them.
 
-#[cfg(feature = "delivery")]
-mod enqueue;
 mod run;
 
 use std::collections::HashMap;
@@ -10,7 +8,6 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
@@ -79,10 +76,6 @@ pub struct Router {
     applications: Option<Vec<Uuid>>,
     /// How many handlers were added with [`on`](Router::on).
     typed_routes: usize,
-    #[cfg(feature = "delivery")]
-    handoffs: Vec<enqueue::Handoff>,
-    #[cfg(feature = "delivery")]
-    refused_transactional: Option<EventType>,
 }
 
 /// One registered handler, with a name for the log (its Rust type).
@@ -318,48 +311,16 @@ impl Router {
             .collect()
     }
 
-    /// Reads a body for this router in one pass: the event, and the typed
-    /// payload its handler will take, if a typed handler takes its type.
-    /// What a worker running this router calls.
-    #[cfg(feature = "delivery")]
-    pub(crate) fn parse(&self, raw: Bytes) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        self.parse_with(raw, |event_type, tenant| {
-            self.runs_typed_handler(event_type, tenant)
-        })
-    }
-
-    /// [`parse`](Router::parse) for a webhook request: an event that goes
-    /// to a queue is only enqueued, so its payload is not read.
-    pub(crate) fn parse_in_request(
-        &self,
-        raw: Bytes,
-    ) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        self.parse_with(raw, |event_type, tenant| {
-            #[cfg(feature = "delivery")]
-            if self.enqueues(event_type) {
-                return false;
-            }
-            self.runs_typed_handler(event_type, tenant)
-        })
-    }
-
-    /// Without typed handlers there is no payload to read: the routing
-    /// fields alone, nothing set aside.
-    fn parse_with(
-        &self,
-        raw: Bytes,
-        wants_payload: impl Fn(EventType, Option<Uuid>) -> bool,
-    ) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        if self.typed_routes == 0 {
-            return Event::parse(raw).map(|event| (event, None));
-        }
-        crate::event::parse_with_payload(raw, wants_payload)
+    /// Whether any handler takes a typed payload: without one, reading an
+    /// event for this router needs only its routing fields.
+    pub(crate) fn has_typed_handlers(&self) -> bool {
+        self.typed_routes > 0
     }
 
     /// Whether a typed handler takes this type, as far as the tenant (if
     /// already read) tells: a tenant read later can only filter the event
     /// out, never in.
-    fn runs_typed_handler(&self, event_type: EventType, tenant: Option<Uuid>) -> bool {
+    pub(crate) fn takes_payload(&self, event_type: EventType, tenant: Option<Uuid>) -> bool {
         !self.refuses_tenant(tenant)
             && self
                 .by_type
@@ -372,7 +333,7 @@ impl Router {
     }
 
     /// Why the tenant and application filters refuse this event, if they do.
-    fn filter(&self, event: &Event) -> Option<FilterReason> {
+    pub(crate) fn filter(&self, event: &Event) -> Option<FilterReason> {
         if self.refuses_tenant(event.tenant_id()) {
             return Some(FilterReason::Tenant);
         }
@@ -424,8 +385,6 @@ impl fmt::Debug for Router {
             .field("fallback", &self.fallback.is_some())
             .field("tenants", &self.tenants)
             .field("applications", &self.applications);
-        #[cfg(feature = "delivery")]
-        debug.field("enqueued", &self.enqueued_types());
         debug.finish()
     }
 }

@@ -7,10 +7,12 @@ use std::time::Duration;
 use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
-use super::runtime::Timer;
+use super::response::Answers;
 use super::{Inner, Webhook};
 use crate::Router;
 use crate::auth::Authenticator;
+use crate::dispatch::{Deadline, Dispatcher};
+use crate::timer::Timer;
 
 /// The body limit unless configured otherwise: 8 MiB, room for a
 /// `user.bulk.create` of several thousand users.
@@ -54,6 +56,8 @@ pub struct WebhookBuilder {
     timer: Option<Timer>,
     #[cfg(feature = "delivery")]
     dedup: Option<crate::delivery::Deduplicator>,
+    #[cfg(feature = "delivery")]
+    handoffs: super::handoff::Handoffs,
     // The first mistake made while configuring, reported by `build`.
     error: Option<ConfigError>,
 }
@@ -145,13 +149,13 @@ pub enum ConfigError {
     #[error("signature: {0}")]
     Signature(#[from] crate::signature::SignatureConfigError),
     /// A transactional event type was given to
-    /// [`Router::enqueue`](crate::Router::enqueue).
+    /// [`WebhookBuilder::enqueue`].
     #[cfg(feature = "delivery")]
     #[error(
         "`{}` is transactional and cannot be enqueued: FusionAuth waits for the webhook's \
          answer to commit the operation (a handler may veto it), but an enqueued event is \
          answered before any handler runs; handle it in the request, or use \
-         `Router::enqueue_transactional` to give up the veto",
+         `WebhookBuilder::enqueue_transactional` to give up the veto",
         .0.as_str()
     )]
     TransactionalEnqueued(crate::EventType),
@@ -197,6 +201,8 @@ impl WebhookBuilder {
             timer,
             #[cfg(feature = "delivery")]
             dedup: None,
+            #[cfg(feature = "delivery")]
+            handoffs: Default::default(),
             error: None,
         }
     }
@@ -335,6 +341,86 @@ impl WebhookBuilder {
         self
     }
 
+    /// Hands events of these types to `queue` instead of running their
+    /// handlers in the request: the webhook answers 202 once the queue
+    /// acknowledged the write (503 if it did not), and a
+    /// [`Worker`](crate::Worker) on the same router runs their handlers
+    /// later. Events of other tenants or applications (the router's filters)
+    /// are acknowledged, not queued.
+    ///
+    /// Transactional event types are refused: FusionAuth waits for their
+    /// answer to commit the operation, so a handler can veto it, and an
+    /// enqueued event is answered before any handler runs.
+    /// [`build`](WebhookBuilder::build) then fails with
+    /// [`ConfigError::TransactionalEnqueued`];
+    /// [`enqueue_transactional`](WebhookBuilder::enqueue_transactional)
+    /// accepts losing the veto.
+    ///
+    /// Share one queue between the webhook and a worker with an `Arc` (an
+    /// `Arc<Q>` is a queue too).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use fusionauth_webhooks::delivery::MemoryQueue;
+    /// use fusionauth_webhooks::{ConfigError, EventType, Router, Webhook};
+    ///
+    /// let queue = Arc::new(MemoryQueue::new());
+    /// let router = Router::new().on_event(EventType::UserUpdateComplete, |_event| async { Ok(()) });
+    /// let webhook = Webhook::builder()
+    ///     .api_key("k")
+    ///     .router(router.clone())
+    ///     .enqueue([EventType::UserUpdateComplete, EventType::UserEmailUpdate], Arc::clone(&queue))
+    ///     .build();
+    /// assert!(webhook.is_ok());
+    ///
+    /// let vetoable = Webhook::builder()
+    ///     .api_key("k")
+    ///     .router(router)
+    ///     .enqueue([EventType::UserCreate], queue)
+    ///     .build();
+    /// assert_eq!(vetoable.unwrap_err(), ConfigError::TransactionalEnqueued(EventType::UserCreate));
+    /// ```
+    #[cfg(feature = "delivery")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
+    pub fn enqueue(
+        mut self,
+        event_types: impl IntoIterator<Item = crate::EventType>,
+        queue: impl crate::delivery::Queue,
+    ) -> WebhookBuilder {
+        let types = event_types.into_iter().collect();
+        self.handoffs.add(types, Arc::new(queue), false);
+        self
+    }
+
+    /// Like [`enqueue`](WebhookBuilder::enqueue), transactional types
+    /// included: their handlers can no longer veto the FusionAuth operation
+    /// (the 202 commits it).
+    ///
+    /// ```
+    /// use fusionauth_webhooks::delivery::MemoryQueue;
+    /// use fusionauth_webhooks::{EventType, Router, Webhook};
+    ///
+    /// let webhook = Webhook::builder()
+    ///     .api_key("k")
+    ///     .router(Router::new())
+    ///     .enqueue_transactional([EventType::UserCreate], MemoryQueue::new())
+    ///     .build();
+    /// assert!(webhook.is_ok());
+    /// ```
+    #[cfg(feature = "delivery")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
+    pub fn enqueue_transactional(
+        mut self,
+        event_types: impl IntoIterator<Item = crate::EventType>,
+        queue: impl crate::delivery::Queue,
+    ) -> WebhookBuilder {
+        let types = event_types.into_iter().collect();
+        self.handoffs.add(types, Arc::new(queue), true);
+        self
+    }
+
     /// The largest body accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`],
     /// 8 MiB); larger ones get 413 without being read past the limit.
     pub fn max_body_size(mut self, bytes: usize) -> WebhookBuilder {
@@ -451,20 +537,30 @@ impl WebhookBuilder {
             return Err(ConfigError::NoTimer("body read timeout"));
         }
         #[cfg(feature = "delivery")]
-        if let Some(event_type) = self.router.refused_transactional() {
+        if let Some(event_type) = self.handoffs.refused_transactional() {
             return Err(ConfigError::TransactionalEnqueued(event_type));
         }
+        let deadline = self
+            .handler_timeout
+            .zip(self.timer.clone())
+            .map(|(timeout, timer)| Deadline { timeout, timer });
+        let dispatcher = Dispatcher::new(self.router).deadline(deadline);
+        #[cfg(feature = "delivery")]
+        let dispatcher = dispatcher.deduplicate(self.dedup);
+        let answers = Answers {
+            unrouted_status: self.unrouted_status,
+            basic_challenge: self.auth.uses_basic(),
+        };
         Ok(Webhook {
             inner: Arc::new(Inner {
-                router: self.router,
+                dispatcher,
                 auth: self.auth,
                 max_body_size: self.max_body_size,
                 body_read_timeout: self.body_read_timeout,
-                handler_timeout: self.handler_timeout,
-                unrouted_status: self.unrouted_status,
                 timer: self.timer,
+                answers,
                 #[cfg(feature = "delivery")]
-                dedup: self.dedup,
+                handoffs: self.handoffs,
             }),
         })
     }

@@ -4,6 +4,8 @@ mod body;
 mod builder;
 mod deliver;
 mod env;
+#[cfg(feature = "delivery")]
+mod handoff;
 mod head;
 mod report;
 mod response;
@@ -15,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 use http_body::Body;
 use http_body_util::Full;
 
@@ -29,8 +31,9 @@ pub(crate) use response::{LOG_TARGET, Outcome};
 
 use crate::Event;
 use crate::auth::Authenticator;
-use crate::router::Router;
-use runtime::Timer;
+use crate::dispatch::Dispatcher;
+use crate::timer::Timer;
+use response::Answers;
 
 /// A FusionAuth webhook endpoint: credentials, limits and handlers.
 ///
@@ -86,15 +89,16 @@ pub struct Webhook {
 }
 
 struct Inner {
-    router: Router,
+    dispatcher: Dispatcher,
     auth: Authenticator,
     max_body_size: usize,
     body_read_timeout: Option<Duration>,
-    handler_timeout: Option<Duration>,
-    unrouted_status: StatusCode,
+    /// The timer of the body-read timeout (the handler deadline has its own
+    /// in the dispatcher).
     timer: Option<Timer>,
+    answers: Answers,
     #[cfg(feature = "delivery")]
-    dedup: Option<crate::delivery::Deduplicator>,
+    handoffs: handoff::Handoffs,
 }
 
 impl Webhook {
@@ -146,11 +150,12 @@ impl Webhook {
     {
         let started = Instant::now();
         let (outcome, event) = self.process(request).await;
-        report::request(&outcome, event.as_ref(), started);
-        outcome.into_response()
+        let response = self.inner.answers.response(&outcome);
+        report::request(&outcome, response.status(), event.as_ref(), started);
+        response
     }
 
-    /// The path: head → body → body check → parse → deliver. Returns the
+    /// The path: head → body → body check → read → deliver. Returns the
     /// outcome, and the event once the body got that far (for the log).
     async fn process<B>(&self, request: Request<B>) -> (Outcome, Option<Event>)
     where
@@ -178,13 +183,17 @@ impl Webhook {
             Some(Ok(bytes)) => bytes,
         };
         if let Err(reason) = body_check.check(&bytes) {
-            return (Outcome::unauthorized(reason, &inner.auth), None);
+            return (Outcome::Unauthorized(reason), None);
         }
-        let (event, payload) = match inner.router.parse_in_request(bytes) {
+        let read = match inner
+            .dispatcher
+            .read(bytes, |event_type| inner.enqueues(event_type))
+        {
             Ok(read) => read,
             Err(error) => return (Outcome::InvalidBody(error), None),
         };
-        (self.deliver(&event, payload).await, Some(event))
+        let event = read.event.clone();
+        (self.deliver(read).await, Some(event))
     }
 
     /// Runs `read` until the body-read timeout; `None` when it ran out.
@@ -213,14 +222,13 @@ impl fmt::Debug for Webhook {
         let inner = &self.inner;
         let mut debug = f.debug_struct("Webhook");
         debug
-            .field("router", &inner.router)
+            .field("dispatcher", &inner.dispatcher)
             .field("auth", &inner.auth)
             .field("max_body_size", &inner.max_body_size)
             .field("body_read_timeout", &inner.body_read_timeout)
-            .field("handler_timeout", &inner.handler_timeout)
-            .field("unrouted_status", &inner.unrouted_status);
+            .field("unrouted_status", &inner.answers.unrouted_status);
         #[cfg(feature = "delivery")]
-        debug.field("dedup", &inner.dedup);
+        debug.field("enqueued", &inner.handoffs);
         debug.finish_non_exhaustive()
     }
 }
