@@ -17,8 +17,9 @@ use bytes::Bytes;
 #[cfg(feature = "delivery")]
 use crate::delivery::{Deduplicated, Deduplicator, StoreError};
 use crate::event::AnyPayload;
+use crate::event::{Event, EventType, ParseError};
+use crate::router::{Router, RunOutcome};
 use crate::timer::Timer;
-use crate::{Event, EventType, ParseError, Router, RunOutcome};
 
 /// Runs a router's handlers on events, the same way for every door.
 #[derive(Clone, Debug)]

@@ -11,7 +11,7 @@ use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
 use http::StatusCode;
 
-use crate::Event;
+use crate::event::Event;
 
 /// Handles one event; `Ok` means it is processed and FusionAuth may forget it.
 ///
@@ -386,7 +386,7 @@ internal_from!(
     std::num::ParseIntError,
     std::str::Utf8Error,
     std::string::FromUtf8Error,
-    crate::ParseError,
+    crate::event::ParseError,
     BoxError,
 );
 

@@ -12,8 +12,8 @@ use futures_util::future::{Either, join_all, select};
 
 use crate::delivery::{Deduplicator, LOG_TARGET, Message, Queue, QueueError};
 use crate::dispatch::{Concluded, Deadline, Dispatched, Dispatcher};
+use crate::router::{Router, RunOutcome};
 use crate::timer::Timer;
-use crate::{Router, RunOutcome};
 
 /// The default number of attempts before an event goes to the dead letters.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;

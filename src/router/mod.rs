@@ -12,8 +12,8 @@ use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
 use crate::event::AnyPayload;
+use crate::event::{Event, EventPayload, EventType, ParseError};
 use crate::handler::{EventHandler, HandlerResult};
-use crate::{Event, EventPayload, EventType, ParseError};
 
 pub use run::{FilterReason, RunOutcome};
 

@@ -9,8 +9,8 @@ use futures_util::stream::FuturesUnordered;
 
 use super::Router;
 use crate::event::AnyPayload;
+use crate::event::{Event, ParseError};
 use crate::handler::{HandlerError, HandlerResult, catch_panic};
-use crate::{Event, ParseError};
 
 /// What running a [`Router`] on one event came to.
 ///
@@ -181,7 +181,7 @@ impl Router {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::EventType;
+    use crate::event::EventType;
     use futures_util::FutureExt as _;
 
     fn event(body: &'static str) -> Event {
@@ -210,9 +210,11 @@ mod tests {
 
     #[test]
     fn a_panic_in_a_closure_before_its_future_is_caught() {
-        let router = Router::new().on(|_: crate::payload::UserDelete| -> std::future::Ready<_> {
-            panic!("sync part of the handler")
-        });
+        let router = Router::new().on(
+            |_: crate::event::payload::UserDelete| -> std::future::Ready<_> {
+                panic!("sync part of the handler")
+            },
+        );
         let outcome = router
             .run(&event(r#"{"event":{"type":"user.delete"}}"#))
             .now_or_never()
@@ -220,7 +222,7 @@ mod tests {
         let RunOutcome::Failed(error) = outcome else {
             panic!("{outcome:?}")
         };
-        assert_eq!(error.kind(), crate::HandlerErrorKind::Panicked);
+        assert_eq!(error.kind(), crate::handler::HandlerErrorKind::Panicked);
     }
 
     #[test]
@@ -242,7 +244,7 @@ mod tests {
         let RunOutcome::Failed(error) = outcome else {
             panic!("{outcome:?}")
         };
-        assert_eq!(error.kind(), crate::HandlerErrorKind::TimedOut);
+        assert_eq!(error.kind(), crate::handler::HandlerErrorKind::TimedOut);
         let source = std::error::Error::source(&error).unwrap().to_string();
         assert!(source.contains("never"), "{source}");
     }

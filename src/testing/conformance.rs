@@ -36,8 +36,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{TestRequest, TestResponse};
-use crate::payload::UserCreate;
-use crate::{DEFAULT_MAX_BODY_SIZE, Event, EventType, HandlerError, Router, Webhook};
+use crate::event::payload::UserCreate;
+use crate::event::{Event, EventType};
+use crate::handler::HandlerError;
+use crate::router::Router;
+use crate::webhook::{DEFAULT_MAX_BODY_SIZE, Webhook};
 
 /// The API key the suite's webhook requires.
 pub const API_KEY: &str = "conformance-api-key-0123456789";

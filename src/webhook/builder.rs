@@ -9,9 +9,9 @@ use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 use super::response::Answers;
 use super::{Inner, Webhook};
-use crate::Router;
 use crate::auth::Authenticator;
 use crate::dispatch::{Deadline, Dispatcher};
+use crate::router::Router;
 use crate::timer::Timer;
 
 /// The body limit unless configured otherwise: 8 MiB, room for a
@@ -158,7 +158,7 @@ pub enum ConfigError {
          `WebhookBuilder::enqueue_transactional` to give up the veto",
         .0.as_str()
     )]
-    TransactionalEnqueued(crate::EventType),
+    TransactionalEnqueued(crate::event::EventType),
 }
 
 impl std::fmt::Debug for ConfigError {
@@ -386,7 +386,7 @@ impl WebhookBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
     pub fn enqueue(
         mut self,
-        event_types: impl IntoIterator<Item = crate::EventType>,
+        event_types: impl IntoIterator<Item = crate::event::EventType>,
         queue: impl crate::delivery::Queue,
     ) -> WebhookBuilder {
         let types = event_types.into_iter().collect();
@@ -413,7 +413,7 @@ impl WebhookBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
     pub fn enqueue_transactional(
         mut self,
-        event_types: impl IntoIterator<Item = crate::EventType>,
+        event_types: impl IntoIterator<Item = crate::event::EventType>,
         queue: impl crate::delivery::Queue,
     ) -> WebhookBuilder {
         let types = event_types.into_iter().collect();

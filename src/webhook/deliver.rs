@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use super::{Inner, Outcome, Webhook, runtime};
 use crate::dispatch::{Concluded, Dispatched, Read};
+use crate::event::EventType;
+use crate::handler::HandlerError;
 use crate::router::RunOutcome;
-use crate::{EventType, HandlerError};
 
 impl Webhook {
     /// Writes the event to its queue when its type is enqueued; else runs

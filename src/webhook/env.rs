@@ -1,8 +1,8 @@
 //! Configuration from environment variables, for twelve-factor deployments.
 
 use super::{ConfigError, Webhook, WebhookBuilder};
-use crate::Router;
 use crate::env::{EnvError, FnEnv, Lookup, ProcessEnv, duration};
+use crate::router::Router;
 
 /// The expected `Authorization` header value (FusionAuth webhook, Headers tab).
 pub const ENV_API_KEY: &str = "FUSIONAUTH_WEBHOOK_API_KEY";

@@ -6,7 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::delivery::Queue;
-use crate::{Event, EventType, Router};
+use crate::event::{Event, EventType};
+use crate::router::Router;
 
 /// The queues some event types go to, in the order they were given.
 #[derive(Clone, Default)]

@@ -29,9 +29,9 @@ pub use env::{
 pub use report::{DURATION_METRIC, REQUESTS_METRIC};
 pub(crate) use response::{LOG_TARGET, Outcome};
 
-use crate::Event;
 use crate::auth::Authenticator;
 use crate::dispatch::Dispatcher;
+use crate::event::Event;
 use crate::timer::Timer;
 use response::Answers;
 

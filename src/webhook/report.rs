@@ -6,7 +6,7 @@ use std::time::Instant;
 use http::StatusCode;
 
 use super::{LOG_TARGET, Outcome};
-use crate::Event;
+use crate::event::Event;
 
 /// How much of the event's `type` a log line keeps: the sender chose it, and
 /// a megabyte of `type` must not become a megabyte of log.
@@ -71,7 +71,7 @@ fn record(
         None => "none",
         Some(event) => event
             .event_type()
-            .map_or("unknown", crate::EventType::as_str),
+            .map_or("unknown", crate::event::EventType::as_str),
     };
     let outcome_name = outcome.name();
     metrics::counter!(

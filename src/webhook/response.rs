@@ -6,9 +6,11 @@ use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
 use crate::auth::Unauthorized;
+use crate::codes;
 use crate::dispatch::Dispatched;
+use crate::event::ParseError;
+use crate::handler::{HandlerError, HandlerErrorKind};
 use crate::router::RunOutcome;
-use crate::{HandlerError, HandlerErrorKind, ParseError, codes};
 
 /// The target every request's log line is written under.
 pub(crate) const LOG_TARGET: &str = "fusionauth_webhooks";

@@ -44,7 +44,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{EventRequest, EventType, Instant, Payload};
+use crate::event::{EventRequest, EventType, Instant, Payload};
 
 pub use blocks::*;
 pub use events::*;
