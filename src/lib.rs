@@ -57,6 +57,9 @@ pub use webhook::{
 #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
 pub use worker::{DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_BACKOFF, Worker};
 
+#[cfg(feature = "samples")]
+#[cfg_attr(docsrs, doc(cfg(feature = "samples")))]
+pub mod samples;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::process::Output;
 
 use fusionauth_standin::{API_KEY, StandIn};
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
 use serde_json::{Value, json};
 use uuid::Uuid;

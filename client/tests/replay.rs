@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use fusionauth_standin::{API_KEY, StandIn};
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::{
     Event, EventType, HandlerError, Router, RunOutcome, SignatureVerifier, Webhook,
 };

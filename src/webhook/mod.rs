@@ -122,8 +122,9 @@ impl Webhook {
         WebhookBuilder::new()
     }
 
-    /// The largest body accepted, in bytes. Adapters set their framework's
-    /// own limit from it so that it neither undercuts nor bypasses this one.
+    /// The largest body accepted, in bytes. Adapters hand the framework's
+    /// body to the webhook unread (no framework limit of their own applies),
+    /// so this is the one limit, enforced while the body is read.
     pub fn max_body_size(&self) -> usize {
         self.inner.max_body_size
     }

@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::expect::{Expect, ExpectBody};
-use super::{API_KEY, Framing, OTHER_TENANT_ID, TENANT_ID};
+use super::{API_KEY, FILTERED_TENANT_ID, Framing, HANDLED_TENANT_ID};
 use crate::testing::TestRequest;
 use crate::webhook::DEFAULT_MAX_BODY_SIZE;
 
@@ -26,7 +26,7 @@ pub struct Case {
 /// A body of exactly `size` bytes that is a valid `user.create` event.
 fn padded_event(id: Uuid, size: usize) -> Bytes {
     let head = format!(
-        r#"{{"event":{{"type":"user.create","id":"{id}","tenantId":"{TENANT_ID}","padding":""#
+        r#"{{"event":{{"type":"user.create","id":"{id}","tenantId":"{HANDLED_TENANT_ID}","padding":""#
     );
     let tail = r#""}}"#;
     let padding = size.saturating_sub(head.len() + tail.len());
@@ -43,7 +43,7 @@ fn event_body(event_type: &str, id: Uuid) -> Bytes {
             "type": event_type,
             "id": id,
             "createInstant": 1_700_000_000_000_i64,
-            "tenantId": TENANT_ID,
+            "tenantId": HANDLED_TENANT_ID,
             "user": {"id": "9f6c4b2e-1d3a-4c5b-8e7f-0a1b2c3d4e5f", "email": "ada@example.com"},
         }})
         .to_string(),
@@ -101,7 +101,7 @@ pub(super) fn cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
     let too_large = StatusCode::PAYLOAD_TOO_LARGE;
     let limit = DEFAULT_MAX_BODY_SIZE;
     let deep = format!(
-        r#"{{"event":{{"type":"user.create","id":"{}","tenantId":"{TENANT_ID}","user":{{"data":{{"nested":{}{}}}}}}}}}"#,
+        r#"{{"event":{{"type":"user.create","id":"{}","tenantId":"{HANDLED_TENANT_ID}","user":{{"data":{{"nested":{}{}}}}}}}}}"#,
         id(90),
         "[".repeat(4096),
         "]".repeat(4096)
@@ -140,7 +140,7 @@ pub(super) fn cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
         case(
             "another tenant's event is acknowledged without running handlers",
             authorized(Bytes::from(
-                json!({"event": {"type": "user.create", "id": id(5), "tenantId": OTHER_TENANT_ID}})
+                json!({"event": {"type": "user.create", "id": id(5), "tenantId": FILTERED_TENANT_ID}})
                     .to_string(),
             )),
             ok,

@@ -46,9 +46,9 @@ use sleep::sleep;
 /// The API key the suite's webhook requires.
 pub const API_KEY: &str = "conformance-api-key-0123456789";
 /// The only tenant whose events the suite's webhook handles.
-pub const TENANT_ID: Uuid = Uuid::from_u128(0x7e1a_0000_0000_4000_8000_0000_0000_0001);
+pub const HANDLED_TENANT_ID: Uuid = Uuid::from_u128(0x7e1a_0000_0000_4000_8000_0000_0000_0001);
 /// A tenant whose events are filtered out (acknowledged, not handled).
-pub const OTHER_TENANT_ID: Uuid = Uuid::from_u128(0x7e1a_0000_0000_4000_8000_0000_0000_0002);
+pub const FILTERED_TENANT_ID: Uuid = Uuid::from_u128(0x7e1a_0000_0000_4000_8000_0000_0000_0002);
 /// A detail an internal handler error carries, which must never reach a response.
 pub const INTERNAL_DETAIL: &str = "connection string postgres://admin:hunter2@db";
 
@@ -119,7 +119,7 @@ impl Conformance {
     }
 
     /// The webhook under test: requires [`API_KEY`] (and, with the
-    /// `signature` feature, a signature by [`signer`]), handles [`TENANT_ID`]
+    /// `signature` feature, a signature by [`signer`]), handles [`HANDLED_TENANT_ID`]
     /// only, with the default body limit and one handler per behaviour.
     pub fn webhook(&self) -> Webhook {
         let state = Arc::clone(&self.state);
@@ -137,7 +137,7 @@ impl Conformance {
         };
         let created_state = Arc::clone(&state);
         let router = Router::new()
-            .only_tenants([TENANT_ID])
+            .only_tenants([HANDLED_TENANT_ID])
             // Typed: its payload is parsed in full before any handler runs.
             .on(move |created: UserCreate| {
                 let state = Arc::clone(&created_state);
