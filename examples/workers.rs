@@ -9,7 +9,7 @@
 //!
 //! The receiver listens on `FUSIONAUTH_WEBHOOK_ADDR` (default 127.0.0.1:8080)
 //! at any path, with its credentials from the environment
-//! (`Webhook::from_env`). `user.create` (transactional: its handler may veto
+//! (`WebhookBuilder::from_env`). `user.create` (transactional: its handler may veto
 //! the new user) runs in the request, deduplicated on the event id; the
 //! `*.complete` events are written to a Redis stream and answered 202, and a
 //! worker runs their handlers. Start as many receivers and workers as you

@@ -21,7 +21,7 @@ pub mod codes;
 #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
 pub mod delivery;
 mod dispatch;
-mod env;
+pub mod env;
 pub mod event;
 mod handler;
 mod router;
@@ -49,9 +49,8 @@ pub use signature::{
 /// `use fusionauth_webhooks::uuid::Uuid;` needs no dependency of your own.
 pub use uuid;
 pub use webhook::{
-    ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DURATION_METRIC, ENV_API_KEY,
-    ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT, ENV_HEADERS,
-    ENV_MAX_BODY, REQUESTS_METRIC, Webhook, WebhookBuilder,
+    ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DURATION_METRIC,
+    REQUESTS_METRIC, Webhook, WebhookBuilder,
 };
 #[cfg(feature = "delivery")]
 #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]

@@ -28,7 +28,7 @@ const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
 /// Consumes a [`Queue`] and runs a [`Router`]'s handlers on each event: the
 /// other half of [`WebhookBuilder::enqueue`](crate::WebhookBuilder::enqueue).
 ///
-/// For each message: parse it (as [`Event::parse`] does, reading a typed
+/// For each message: parse it (as [`Event::parse`](crate::Event::parse) does, reading a typed
 /// handler's payload in the same pass), then run the router (as
 /// [`Router::run_until`] does, with the [handler deadline](Worker::handler_timeout)),
 /// deduplicated on the event id when a store is set (the same store as the

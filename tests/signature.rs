@@ -4,9 +4,13 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use fusionauth_webhooks::env::{
+    EnvError, FUSIONAUTH_WEBHOOK_HMAC_KID as HMAC_KID_ENV,
+    FUSIONAUTH_WEBHOOK_HMAC_SECRET as HMAC_SECRET_ENV, FUSIONAUTH_WEBHOOK_JWKS as JWKS_ENV,
+};
 use fusionauth_webhooks::signature::{
-    Algorithm, HMAC_KID_ENV, HMAC_SECRET_ENV, JWKS_ENV, Malformed, SIGNATURE_HEADER,
-    SIGNATURE_HEADER_NAME, Segment, SignatureConfigError, SignatureError, SignatureVerifier,
+    Algorithm, Malformed, SIGNATURE_HEADER, SIGNATURE_HEADER_NAME, Segment, SignatureConfigError,
+    SignatureError, SignatureVerifier,
 };
 use fusionauth_webhooks::testing::signing::{BadSignature, TestSigner};
 use http::{HeaderMap, HeaderValue};
@@ -1012,10 +1016,7 @@ fn from_env_errors() {
     );
     assert_eq!(
         SignatureVerifier::from_env_with(env(&[(HMAC_SECRET_ENV, "")])).unwrap_err(),
-        SignatureConfigError::Environment {
-            name: HMAC_SECRET_ENV,
-            reason: "is set but empty".into()
-        }
+        SignatureConfigError::Environment(EnvError::new(HMAC_SECRET_ENV, "is set but empty"))
     );
     assert_eq!(
         SignatureVerifier::from_env_with(env(&[(HMAC_SECRET_ENV, "secret\n")])).unwrap_err(),

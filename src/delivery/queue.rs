@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 /// A durable queue of raw webhook bodies, consumed by a
-/// [`Worker`](super::Worker) (at least once: a message is delivered again
+/// [`Worker`](crate::Worker) (at least once: a message is delivered again
 /// until it is acknowledged, retried or dead-lettered).
 ///
 /// The contract, which a backend maps onto its own primitives:

@@ -60,6 +60,7 @@
 //! [`SignatureError::BodyHashMismatch`] says so.
 
 mod algorithm;
+mod env;
 mod error;
 mod key;
 mod source;
@@ -68,10 +69,7 @@ mod verifier;
 pub use algorithm::Algorithm;
 pub use error::{Malformed, Segment, SignatureConfigError, SignatureError};
 pub use source::KeySource;
-pub use verifier::{
-    HMAC_KID_ENV, HMAC_SECRET_ENV, JWKS_ENV, SignatureVerifier, SignatureVerifierBuilder,
-    SignedBodyHash,
-};
+pub use verifier::{SignatureVerifier, SignatureVerifierBuilder, SignedBodyHash};
 
 /// The request header FusionAuth puts the signature JWT in.
 pub const SIGNATURE_HEADER: &str = "X-FusionAuth-Signature-JWT";

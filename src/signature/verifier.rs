@@ -15,7 +15,6 @@ use super::{
     Algorithm, BODY_HASH_CLAIM, KeySource, Malformed, SIGNATURE_HEADER, Segment,
     SignatureConfigError, SignatureError,
 };
-use crate::env::{FnEnv, Lookup, ProcessEnv};
 
 /// The longest signature header accepted, in bytes. FusionAuth's tokens are
 /// under 1 KiB (an RSA-4096 signature is 683 characters).
@@ -23,13 +22,6 @@ pub(crate) const MAX_TOKEN_LEN: usize = 8 * 1024;
 
 /// How much of a token's `alg` or `kid` an error keeps.
 const MAX_ECHO_CHARS: usize = 64;
-
-/// The environment variable holding an HMAC secret, for [`SignatureVerifier::from_env`].
-pub const HMAC_SECRET_ENV: &str = "FUSIONAUTH_WEBHOOK_HMAC_SECRET";
-/// The environment variable holding the HMAC key's id (its Key Master id).
-pub const HMAC_KID_ENV: &str = "FUSIONAUTH_WEBHOOK_HMAC_KID";
-/// The environment variable holding the path of a JWKS file.
-pub const JWKS_ENV: &str = "FUSIONAUTH_WEBHOOK_JWKS";
 
 /// Verifies FusionAuth's `X-FusionAuth-Signature-JWT` header against the raw
 /// body. See the [module docs](super) for an example.
@@ -164,75 +156,6 @@ impl SignatureVerifier {
             Inner::Keys(keys) => keys.check(token),
             Inner::Source(source) => source.current().check(token),
         }
-    }
-
-    /// A verifier from the process environment; see [`from_env_with`](Self::from_env_with).
-    ///
-    /// A variable that is set but empty, or not valid Unicode, is an error
-    /// ([`SignatureConfigError::Environment`]), never "unset".
-    pub fn from_env() -> Result<Option<SignatureVerifier>, SignatureConfigError> {
-        Self::from_lookup(&ProcessEnv)
-    }
-
-    /// A verifier from configuration variables, or `None` when none is set.
-    ///
-    /// - [`HMAC_SECRET_ENV`] (`FUSIONAUTH_WEBHOOK_HMAC_SECRET`): an HMAC
-    ///   secret, as Key Master shows it.
-    /// - [`HMAC_KID_ENV`] (`FUSIONAUTH_WEBHOOK_HMAC_KID`, optional): that
-    ///   key's id. FusionAuth puts its Key Master key id in every token's
-    ///   `kid`. Without this variable the secret is a key without kid, and
-    ///   [`allow_keys_without_kid`](SignatureVerifierBuilder::allow_keys_without_kid)
-    ///   is turned on: the secret is then tried for every token whose `kid`
-    ///   names no other key. This is safe, as it verifies only HMAC tokens,
-    ///   which need the secret; set the kid to have unknown kids refused.
-    /// - [`JWKS_ENV`] (`FUSIONAUTH_WEBHOOK_JWKS`): the path of a JWKS file,
-    ///   e.g. a saved copy of FusionAuth's `/.well-known/jwks.json`.
-    ///
-    /// `lookup` reads a variable (a map in tests, a secrets store). An empty
-    /// value is an error, not "unset", so that a blank variable never turns
-    /// verification off silently.
-    ///
-    /// ```
-    /// use fusionauth_webhooks::SignatureVerifier;
-    ///
-    /// let env = |name: &str| (name == "FUSIONAUTH_WEBHOOK_HMAC_SECRET").then(|| "s3cr3t".to_owned());
-    /// assert!(SignatureVerifier::from_env_with(env)?.is_some());
-    /// assert!(SignatureVerifier::from_env_with(|_| None)?.is_none());
-    /// # Ok::<(), fusionauth_webhooks::SignatureConfigError>(())
-    /// ```
-    pub fn from_env_with(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
-        Self::from_lookup(&FnEnv(lookup))
-    }
-
-    pub(crate) fn from_lookup(
-        env: &dyn Lookup,
-    ) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
-        let var = |name| env.var(name).map_err(SignatureConfigError::from);
-        let secret = var(HMAC_SECRET_ENV)?;
-        let kid = var(HMAC_KID_ENV)?;
-        let jwks = var(JWKS_ENV)?;
-        if secret.is_none() && kid.is_some() {
-            return Err(SignatureConfigError::IncompleteEnv {
-                set: HMAC_KID_ENV,
-                missing: HMAC_SECRET_ENV,
-            });
-        }
-        if secret.is_none() && jwks.is_none() {
-            return Ok(None);
-        }
-        let mut builder = SignatureVerifier::builder();
-        if let Some(secret) = secret {
-            if kid.is_none() {
-                builder = builder.allow_keys_without_kid();
-            }
-            builder = builder.hmac(kid.as_deref(), secret);
-        }
-        if let Some(path) = jwks {
-            builder = builder.jwks_file(path);
-        }
-        builder.build().map(Some)
     }
 }
 

@@ -137,13 +137,8 @@ pub enum ConfigError {
     #[error("the unrouted status must be a 2xx success, not {0}")]
     UnroutedStatusNotSuccess(u16),
     /// An environment variable has a value that cannot be used.
-    #[error("environment variable {name}: {reason}")]
-    Environment {
-        /// The variable's name.
-        name: &'static str,
-        /// What is wrong with its value.
-        reason: String,
-    },
+    #[error(transparent)]
+    Environment(#[from] crate::env::EnvError),
     /// The signature verifier could not be configured.
     #[cfg(feature = "signature")]
     #[error("signature: {0}")]

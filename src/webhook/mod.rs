@@ -22,10 +22,6 @@ use http_body::Body;
 use http_body_util::Full;
 
 pub use builder::{ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, WebhookBuilder};
-pub use env::{
-    ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT,
-    ENV_HEADERS, ENV_MAX_BODY,
-};
 pub use report::{DURATION_METRIC, REQUESTS_METRIC};
 pub(crate) use response::{LOG_TARGET, Outcome};
 
@@ -44,12 +40,12 @@ use response::Answers;
 ///    all before a byte of the body is read;
 /// 2. the body, never past the size limit (413) nor the read timeout (408);
 /// 3. the body's hash against the signature (401);
-/// 4. the envelope (400), then the [`Router`] runs the handlers, detached from
+/// 4. the envelope (400), then the [`Router`](crate::Router) runs the handlers, detached from
 ///    the connection and within the handler timeout (503);
 /// 5. the response: 2xx only once every handler has succeeded.
 ///
 /// Cheap to clone (the configuration is shared). Build one with
-/// [`Webhook::builder`] or [`Webhook::from_env`], then hand it to an adapter,
+/// [`Webhook::builder`] or [`WebhookBuilder::from_env`], then hand it to an adapter,
 /// use it as a `tower::Service`, or call [`handle`](Webhook::handle).
 ///
 /// # Example
