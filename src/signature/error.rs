@@ -62,7 +62,7 @@ pub enum Malformed {
     #[error("expected visible ASCII")]
     NotAscii,
     /// The value is longer than any webhook signature.
-    #[error("longer than {} bytes", super::verifier::MAX_TOKEN_LEN)]
+    #[error("longer than {} bytes", super::token::MAX_TOKEN_LEN)]
     TooLong,
     /// Not three `.`-separated segments.
     #[error("expected a compact JWT (three base64url segments separated by `.`)")]
