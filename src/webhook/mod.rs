@@ -2,7 +2,10 @@
 
 mod body;
 mod builder;
+mod config_error;
 mod deliver;
+#[cfg(feature = "delivery")]
+mod delivery;
 mod env;
 #[cfg(feature = "delivery")]
 mod handoff;
@@ -21,7 +24,8 @@ use http::{Request, Response};
 use http_body::Body;
 use http_body_util::Full;
 
-pub use builder::{ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, WebhookBuilder};
+pub use builder::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, WebhookBuilder};
+pub use config_error::ConfigError;
 pub use report::{DURATION_METRIC, REQUESTS_METRIC};
 pub(crate) use response::{LOG_TARGET, Outcome};
 
