@@ -29,7 +29,7 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// `Box<dyn Error + Send + Sync>`. For any other error (your database's, your
 /// own), `?` fails to compile with "the trait `From<MyError>` is not
 /// implemented for `HandlerError`". Either say what the error means where it
-/// happens, with [`ResultExt`]:
+/// happens, with [`ResultExt`](crate::ResultExt):
 ///
 /// ```
 /// use fusionauth_webhooks::{HandlerError, HandlerErrorKind, ResultExt};

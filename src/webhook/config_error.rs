@@ -1,7 +1,7 @@
 //! What `build` says when a webhook's configuration cannot work.
 
 /// A mistake in a webhook's configuration, returned by
-/// [`WebhookBuilder::build`] (and the `from_env` constructors).
+/// [`WebhookBuilder::build`](crate::WebhookBuilder::build) (and the `from_env` constructors).
 ///
 /// Its `Display` and its `Debug` both say what to do, so that a `main` that
 /// returns `Result<(), Box<dyn Error>>` prints the fix, not just a name.
@@ -20,7 +20,7 @@
 #[non_exhaustive]
 pub enum ConfigError {
     /// No header, basic auth or signature is required, and
-    /// [`insecure_allow_unauthenticated`](WebhookBuilder::insecure_allow_unauthenticated)
+    /// [`insecure_allow_unauthenticated`](crate::WebhookBuilder::insecure_allow_unauthenticated)
     /// was not called.
     #[error(
         "no credential is configured: require a header (`api_key`, `require_header`), \
@@ -82,7 +82,7 @@ pub enum ConfigError {
     #[error("signature: {0}")]
     Signature(#[from] crate::signature::SignatureConfigError),
     /// A transactional event type was given to
-    /// [`WebhookBuilder::enqueue`].
+    /// [`WebhookBuilder::enqueue`](crate::WebhookBuilder::enqueue).
     #[cfg(feature = "delivery")]
     #[error(
         "`{}` is transactional and cannot be enqueued: FusionAuth waits for the webhook's \

@@ -75,7 +75,7 @@ impl WebhookBuilder {
     /// answer to commit the operation, so a handler can veto it, and an
     /// enqueued event is answered before any handler runs.
     /// [`build`](WebhookBuilder::build) then fails with
-    /// [`ConfigError::TransactionalEnqueued`];
+    /// [`ConfigError::TransactionalEnqueued`](crate::ConfigError::TransactionalEnqueued);
     /// [`enqueue_transactional`](WebhookBuilder::enqueue_transactional)
     /// accepts losing the veto.
     ///
