@@ -21,7 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use delivery_support::{API_KEY, Connection, event, serve};
-use fusionauth_webhooks::delivery::{MemoryStore, Queue as _, Worker};
+use fusionauth_webhooks::Worker;
+use fusionauth_webhooks::delivery::{MemoryStore, Queue as _};
 use fusionauth_webhooks::{EventType, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
@@ -156,17 +157,19 @@ async fn main() {
         ),
         (
             "enqueue, Redis stream",
-            serve(build(Webhook::builder().router(
-                router().enqueue([EventType::UserUpdateComplete], Arc::new(queue)),
-            )))
+            serve(build(
+                Webhook::builder()
+                    .router(router())
+                    .enqueue([EventType::UserUpdateComplete], Arc::new(queue)),
+            ))
             .await,
         ),
         (
             "enqueue, Redis stream, WAIT 1 replica",
-            serve(build(Webhook::builder().router(router().enqueue(
+            serve(build(Webhook::builder().router(router()).enqueue(
                 [EventType::UserUpdateComplete],
                 Arc::new(replicated_queue),
-            ))))
+            )))
             .await,
         ),
     ];

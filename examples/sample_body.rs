@@ -3,15 +3,15 @@
 //! at the fields.
 //!
 //! ```sh
-//! cargo run --example sample_body --features testing -- user.delete > body.json
-//! cargo run --example sample_body --features testing -- --list
+//! cargo run --example sample_body --features samples -- user.delete > body.json
+//! cargo run --example sample_body --features samples -- --list
 //! ```
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 
 fn main() -> ExitCode {
     let argument = std::env::args().nth(1);

@@ -6,7 +6,7 @@
 //!
 //! Listens on `FUSIONAUTH_WEBHOOK_ADDR` (default 127.0.0.1:8080) at
 //! `/fusionauth-webhook` beside the app's own `GET /health`, takes
-//! credentials from the environment (see `Webhook::from_env`) or generates an
+//! credentials from the environment (see `WebhookBuilder::from_env`) or generates an
 //! API key, and logs every event's type and id.
 
 mod support;

@@ -16,7 +16,7 @@
 //!
 //! The receiver listens on `FUSIONAUTH_WEBHOOK_ADDR` (default 127.0.0.1:8080)
 //! at any path, with its credentials from the environment
-//! (`Webhook::from_env`). `user.create` (transactional: its handler may veto
+//! (`WebhookBuilder::from_env`). `user.create` (transactional: its handler may veto
 //! the new user) runs in the request, deduplicated on the event id; the
 //! `*.complete` events are written to a Redis stream and answered 202, and a
 //! worker runs their handlers. Start as many receivers and workers as you
@@ -24,11 +24,13 @@
 
 use std::time::Duration;
 
-use fusionauth_webhooks::delivery::Worker;
-use fusionauth_webhooks::{Event, EventType, HandlerError, Router, WebhookBuilder};
+use fusionauth_webhooks::{Event, EventType, HandlerError, Router, WebhookBuilder, Worker};
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
 
-fn router(queue: RedisQueue) -> Router {
+/// Handled on a worker: the receiver answers 202 once Redis holds them.
+const QUEUED: [EventType; 2] = [EventType::UserCreateComplete, EventType::UserUpdateComplete];
+
+fn router() -> Router {
     Router::new()
         .on_event(EventType::UserCreate, |event: Event| async move {
             // In the request: a rejection here vetoes the user in FusionAuth.
@@ -37,18 +39,11 @@ fn router(queue: RedisQueue) -> Router {
                 None => Err(HandlerError::reject("[noTenant]")),
             }
         })
-        .on_events(
-            [EventType::UserCreateComplete, EventType::UserUpdateComplete],
-            |event: Event| async move {
-                // On a worker: sync the user to the CRM, send the email, ...
-                println!("worker: {} {:?}", event.type_name(), event.id());
-                Ok(())
-            },
-        )
-        .enqueue(
-            [EventType::UserCreateComplete, EventType::UserUpdateComplete],
-            queue,
-        )
+        .on_events(QUEUED, |event: Event| async move {
+            // On a worker: sync the user to the CRM, send the email, ...
+            println!("worker: {} {:?}", event.type_name(), event.id());
+            Ok(())
+        })
 }
 
 #[tokio::main]
@@ -81,7 +76,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match role.as_str() {
         "receiver" => {
             let webhook = WebhookBuilder::from_env()?
-                .router(router(queue))
+                .router(router())
+                .enqueue(QUEUED, queue)
                 .deduplicate(store)
                 .handler_timeout(Duration::from_secs(5))
                 .build()?;
@@ -97,7 +93,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "worker" => {
             // The handler deadline defaults to half the queue's reclaim idle
             // time (30 s of 60 s): a slower handler would run twice.
-            let worker = Worker::new(router(queue.clone()), queue).deduplicate(store);
+            let worker = Worker::new(router(), queue).deduplicate(store);
             println!("worker {consumer} consuming from {url}");
             worker
                 .run(async {

@@ -20,7 +20,8 @@ pub mod codes;
 #[cfg(feature = "delivery")]
 #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
 pub mod delivery;
-mod env;
+mod dispatch;
+pub mod env;
 pub mod event;
 mod handler;
 mod router;
@@ -28,13 +29,16 @@ pub mod service;
 #[cfg(feature = "signature")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
 pub mod signature;
+mod timer;
 mod webhook;
+#[cfg(feature = "delivery")]
+mod worker;
 
 pub use event::{
     Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, JsonMap, Location,
     ParseError, ParseErrorKind, Payload, UnknownEvent, UnknownEventType, domain, payload,
 };
-pub use handler::{EventHandler, HandlerError, ResultExt};
+pub use handler::{EventHandler, HandlerError, HandlerErrorKind, ResultExt};
 pub use router::{FilterReason, Router, RunOutcome};
 #[cfg(feature = "signature")]
 pub use signature::{
@@ -45,11 +49,16 @@ pub use signature::{
 /// `use fusionauth_webhooks::uuid::Uuid;` needs no dependency of your own.
 pub use uuid;
 pub use webhook::{
-    ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DURATION_METRIC, ENV_API_KEY,
-    ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT, ENV_HEADERS,
-    ENV_MAX_BODY, REQUESTS_METRIC, Webhook, WebhookBuilder,
+    ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DURATION_METRIC,
+    REQUESTS_METRIC, Webhook, WebhookBuilder,
 };
+#[cfg(feature = "delivery")]
+#[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
+pub use worker::{DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_BACKOFF, Worker};
 
+#[cfg(feature = "samples")]
+#[cfg_attr(docsrs, doc(cfg(feature = "samples")))]
+pub mod samples;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

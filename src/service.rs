@@ -42,7 +42,7 @@ use http_body::Body;
 use http_body_util::Full;
 use tower_service::Service;
 
-use crate::Webhook;
+use crate::webhook::Webhook;
 
 /// The future of [`Webhook`]'s `Service::call`.
 pub type ResponseFuture =

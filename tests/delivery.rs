@@ -121,7 +121,8 @@ mod worker {
     use std::time::Duration;
 
     use bytes::Bytes;
-    use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue, Worker};
+    use fusionauth_webhooks::Worker;
+    use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue};
     use fusionauth_webhooks::{Event, EventType, HandlerError, Router};
     use uuid::Uuid;
 

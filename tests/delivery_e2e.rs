@@ -26,7 +26,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use delivery_support::{API_KEY, Connection, event, serve};
-use fusionauth_webhooks::delivery::{Deduplicator, Worker};
+use fusionauth_webhooks::Worker;
+use fusionauth_webhooks::delivery::Deduplicator;
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
 use fusionauth_webhooks_redis::testing::{RedisCluster, RedisServer};
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
@@ -146,13 +147,13 @@ fn spawn_worker(
 /// A receiver: a webhook on a real socket that enqueues both event types.
 async fn receiver(config: &RedisConfig, name: &str) -> SocketAddr {
     let queue = RedisQueue::connect(config, name).await.expect("queue");
-    let router = Router::new().enqueue(
-        [EventType::UserUpdateComplete, EventType::UserEmailUpdate],
-        queue,
-    );
     let webhook = Webhook::builder()
         .api_key(API_KEY)
-        .router(router)
+        .router(Router::new())
+        .enqueue(
+            [EventType::UserUpdateComplete, EventType::UserEmailUpdate],
+            queue,
+        )
         .build()
         .expect("webhook");
     serve(webhook).await

@@ -204,7 +204,8 @@ async fn an_enqueued_event_is_answered_202_once_the_stream_holds_it_and_503_with
     let effects = Effects::default();
     let webhook = Webhook::builder()
         .api_key(API_KEY)
-        .router(router(&effects).enqueue([EventType::UserUpdateComplete], queue.clone()))
+        .router(router(&effects))
+        .enqueue([EventType::UserUpdateComplete], queue.clone())
         .build()
         .expect("webhook");
     let address = serve(webhook).await;
@@ -248,7 +249,8 @@ async fn with_replication_asked_an_event_no_replica_acknowledged_is_answered_503
         .expect("queue");
     let webhook = Webhook::builder()
         .api_key(API_KEY)
-        .router(Router::new().enqueue([EventType::UserUpdateComplete], queue))
+        .router(Router::new())
+        .enqueue([EventType::UserUpdateComplete], queue)
         .build()
         .expect("webhook");
     let address = serve(webhook).await;

@@ -13,7 +13,9 @@ use bytes::Bytes;
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::testing::TestRequest;
 use fusionauth_webhooks::testing::signing::TestSigner;
-use fusionauth_webhooks::{ConfigError, Event, EventType, Router, SignatureVerifier, Webhook};
+use fusionauth_webhooks::{
+    ConfigError, Event, EventType, Router, SignatureVerifier, Webhook, WebhookBuilder,
+};
 use http::{Request, StatusCode};
 use http_body::{Body, Frame};
 
@@ -232,9 +234,9 @@ fn a_non_unicode_secret_in_the_environment_is_an_error_not_unset() {
             error.to_string(),
             "environment variable FUSIONAUTH_WEBHOOK_HMAC_SECRET is not valid Unicode"
         );
-        let error = Webhook::from_env(Router::new()).unwrap_err();
+        let error = WebhookBuilder::from_env().unwrap_err();
         assert!(
-            matches!(error, ConfigError::Environment { name, .. } if name == "FUSIONAUTH_WEBHOOK_HMAC_SECRET"),
+            matches!(&error, ConfigError::Environment(error) if error.name() == "FUSIONAUTH_WEBHOOK_HMAC_SECRET"),
             "{error}"
         );
         return;

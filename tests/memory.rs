@@ -14,7 +14,7 @@ mod big;
 
 use bytes::Bytes;
 use fusionauth_webhooks::payload::UserDelete;
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::{Router, Webhook};
 use http::{Request, StatusCode};
 

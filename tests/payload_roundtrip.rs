@@ -280,7 +280,7 @@ fn typed_fields_are_read_from_the_fixtures() {
 #[cfg(feature = "testing")]
 mod samples {
     use super::*;
-    use fusionauth_webhooks::testing::samples;
+    use fusionauth_webhooks::samples;
 
     #[test]
     fn every_sample_has_its_event_type_and_round_trips() {

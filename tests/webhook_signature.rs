@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::testing::signing::{BadSignature, TEST_HMAC_SECRET, TestSigner};
-use fusionauth_webhooks::testing::{TestClient, TestRequest, samples};
+use fusionauth_webhooks::testing::{TestClient, TestRequest};
 use fusionauth_webhooks::{ConfigError, EventType, Webhook, WebhookBuilder};
 use http::StatusCode;
 

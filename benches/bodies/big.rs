@@ -5,7 +5,7 @@
 
 use fusionauth_webhooks::domain::User;
 use fusionauth_webhooks::payload::UserDelete;
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use uuid::Uuid;
 
 /// Registrations in the big `user.delete`: about 7 MiB of realistic ones.

@@ -10,7 +10,7 @@
 use bytes::Bytes;
 use fusionauth_webhooks::domain::{User, UserRegistration};
 use fusionauth_webhooks::payload::{UserBulkCreate, UserLoginSuccess, UserUpdate};
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::{JsonMap, Router, Webhook};
 use serde_json::{Value, json};
 use uuid::Uuid;

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks::signature::{Algorithm, HMAC_KID_ENV, HMAC_SECRET_ENV};
-use fusionauth_webhooks::{ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_HEADERS};
+use fusionauth_webhooks::env;
+use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks_client::{
-    Credentials, DeliveryTarget, ENV_WEBHOOK_ID, ENV_WEBHOOK_URL, EventKey, EventLogSearch,
-    EventRequest, EventResult, FusionAuthClient, ReceiverConfig, Signer, WebhookEventLog,
+    Credentials, DeliveryTarget, EventKey, EventLogSearch, EventRequest, EventResult,
+    FusionAuthClient, ReceiverConfig, Signer, WebhookEventLog,
 };
 use uuid::Uuid;
 
@@ -31,7 +31,7 @@ Exit codes:
 #[command(name = "fusionauth-webhooks", version, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
     /// The FusionAuth instance, e.g. `https://auth.example.com`.
-    #[arg(long, global = true, env = "FUSIONAUTH_URL")]
+    #[arg(long, global = true, env = env::FUSIONAUTH_URL)]
     pub(crate) url: Option<String>,
     /// A FusionAuth API key (sent as `Authorization`). Prefer the environment
     /// variable or --api-key-file: arguments are visible to other users in
@@ -39,7 +39,7 @@ pub(crate) struct Cli {
     #[arg(
         long,
         global = true,
-        env = "FUSIONAUTH_API_KEY",
+        env = env::FUSIONAUTH_API_KEY,
         hide_env_values = true,
         conflicts_with = "api_key_file"
     )]
@@ -48,10 +48,10 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) api_key_file: Option<PathBuf>,
     /// The tenant for an API key not bound to one (`X-FusionAuth-TenantId`).
-    #[arg(long, global = true, env = "FUSIONAUTH_TENANT_ID")]
+    #[arg(long, global = true, env = env::FUSIONAUTH_TENANT_ID)]
     pub(crate) tenant_id: Option<Uuid>,
     /// A CA certificate (PEM) to trust besides the system's, for a private CA.
-    #[arg(long, global = true, env = "FUSIONAUTH_CA_CERT")]
+    #[arg(long, global = true, env = env::FUSIONAUTH_CA_CERT)]
     pub(crate) ca_cert: Option<PathBuf>,
     /// How long each call to FusionAuth may take, e.g. `30s`.
     #[arg(long, global = true, default_value = "30s", value_parser = humantime::parse_duration)]
@@ -92,7 +92,7 @@ pub(crate) struct DeliveryArgs {
     /// variable or --key-file: arguments show in the process list.
     #[arg(
         long = "key",
-        env = ENV_API_KEY,
+        env = env::FUSIONAUTH_WEBHOOK_API_KEY,
         hide_env_values = true,
         conflicts_with = "key_file"
     )]
@@ -106,11 +106,11 @@ pub(crate) struct DeliveryArgs {
     #[arg(long, value_name = "USER:PASSWORD", conflicts_with_all = ["basic_user", "basic_password_file"])]
     pub(crate) basic: Option<String>,
     /// The basic-auth username.
-    #[arg(long, env = ENV_BASIC_USER, value_name = "USER")]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_BASIC_USER, value_name = "USER")]
     pub(crate) basic_user: Option<String>,
     /// The basic-auth password (from the environment variable only: an
     /// argument would show in the process list).
-    #[arg(long, env = ENV_BASIC_PASSWORD, hide_env_values = true, hide = true)]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_BASIC_PASSWORD, hide_env_values = true, hide = true)]
     pub(crate) basic_password: Option<String>,
     /// A file holding the basic-auth password.
     #[arg(long, value_name = "FILE", conflicts_with = "basic_password")]
@@ -127,7 +127,7 @@ pub(crate) struct DeliveryArgs {
     /// --hmac-secret-file: arguments show in the process list.
     #[arg(
         long,
-        env = HMAC_SECRET_ENV,
+        env = env::FUSIONAUTH_WEBHOOK_HMAC_SECRET,
         hide_env_values = true,
         conflicts_with_all = ["signing_key", "hmac_secret_file"]
     )]
@@ -139,7 +139,7 @@ pub(crate) struct DeliveryArgs {
     #[arg(long, value_name = "PEM")]
     pub(crate) signing_key: Option<PathBuf>,
     /// The `kid` to put in the signature (the Key Master key's kid).
-    #[arg(long, env = HMAC_KID_ENV, default_value = "fusionauth-webhooks-cli")]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_HMAC_KID, default_value = "fusionauth-webhooks-cli")]
     pub(crate) kid: String,
     /// The signing algorithm (default: from the key; e.g. RS384, ES384, HS512).
     #[arg(long)]
@@ -169,7 +169,8 @@ impl DeliveryArgs {
             }
             (None, Some(_), None) => {
                 return Err(Failure::usage(format!(
-                    "--basic-user needs a password: set {ENV_BASIC_PASSWORD} or --basic-password-file"
+                    "--basic-user needs a password: set {} or --basic-password-file",
+                    env::FUSIONAUTH_WEBHOOK_BASIC_PASSWORD
                 )));
             }
             (None, None, Some(_)) => {
@@ -237,9 +238,10 @@ pub(crate) fn read_secret(path: Option<&Path>) -> Result<Option<String>, Failure
 
 /// `Name=value` pairs, one a line or separated by `;`, as in FUSIONAUTH_WEBHOOK_HEADERS.
 fn parse_headers(text: &str) -> Result<Vec<(String, String)>, Failure> {
-    let credentials =
-        Credentials::from_env_with(|name| (name == ENV_HEADERS).then(|| text.to_owned()))
-            .map_err(|_| Failure::usage("--headers-file expects `Name=value` lines"))?;
+    let credentials = Credentials::from_env_with(|name| {
+        (name == env::FUSIONAUTH_WEBHOOK_HEADERS).then(|| text.to_owned())
+    })
+    .map_err(|_| Failure::usage("--headers-file expects `Name=value` lines"))?;
     Ok(credentials.headers)
 }
 
@@ -262,7 +264,7 @@ pub(crate) struct SendArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ReceiverArgs {
     /// The receiver's public URL, which FusionAuth POSTs to.
-    #[arg(long, env = "FUSIONAUTH_WEBHOOK_URL")]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_URL)]
     pub(crate) webhook_url: String,
     /// The webhook's id (else it is found by URL; sync creates it with this id).
     #[arg(long)]
@@ -274,10 +276,10 @@ pub(crate) struct ReceiverArgs {
     #[arg(long, conflicts_with = "events")]
     pub(crate) all_events: bool,
     /// The Key Master key FusionAuth must sign with.
-    #[arg(long, env = "FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID")]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID)]
     pub(crate) signing_key_id: Option<Uuid>,
     /// The receiver's handler timeout (`readTimeout` must be longer), e.g. `5s`.
-    #[arg(long, env = "FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT", value_parser = humantime::parse_duration)]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT, value_parser = humantime::parse_duration)]
     pub(crate) handler_timeout: Option<Duration>,
     /// `connectTimeout` in ms.
     #[arg(long)]
@@ -350,7 +352,7 @@ pub(crate) struct LogFilter {
     #[arg(long)]
     pub(crate) failed: bool,
     /// Only events FusionAuth sent to this webhook (it has an attempt to it).
-    #[arg(long, env = ENV_WEBHOOK_ID)]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_ID)]
     pub(crate) webhook_id: Option<Uuid>,
     /// Only events of these tenants (comma separated).
     #[arg(long = "tenant", value_delimiter = ',', value_name = "TENANT_ID")]
@@ -401,7 +403,7 @@ pub(crate) struct ReplayArgs {
     pub(crate) filter: LogFilter,
     /// The receiver's public URL, to find its webhook when --webhook-id is not
     /// given: only the events FusionAuth sent to that webhook are replayed.
-    #[arg(long, env = ENV_WEBHOOK_URL)]
+    #[arg(long, env = env::FUSIONAUTH_WEBHOOK_URL)]
     pub(crate) webhook_url: Option<String>,
     /// Replay the events of every webhook of the instance, not only the
     /// receiver's (whatever --webhook-id or --webhook-url say).

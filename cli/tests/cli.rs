@@ -6,7 +6,7 @@ use std::process::Output;
 use std::sync::{Arc, Mutex};
 
 use fusionauth_standin::{API_KEY, StandIn, maximal_event_log};
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
 use serde_json::{Value, json};
 use uuid::Uuid;

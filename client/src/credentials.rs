@@ -2,7 +2,11 @@
 
 use std::fmt;
 
-use fusionauth_webhooks::{ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_HEADERS};
+use fusionauth_webhooks::env::{
+    FUSIONAUTH_WEBHOOK_API_KEY as ENV_API_KEY,
+    FUSIONAUTH_WEBHOOK_BASIC_PASSWORD as ENV_BASIC_PASSWORD,
+    FUSIONAUTH_WEBHOOK_BASIC_USER as ENV_BASIC_USER, FUSIONAUTH_WEBHOOK_HEADERS as ENV_HEADERS,
+};
 
 /// What a receiver requires of each request, as the core's environment
 /// variables configure it: an `Authorization` key, HTTP basic auth, other

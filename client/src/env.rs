@@ -1,6 +1,8 @@
 //! Configuration from environment variables.
 
-use fusionauth_webhooks::signature::{HMAC_SECRET_ENV, JWKS_ENV};
+use fusionauth_webhooks::env::{
+    FUSIONAUTH_WEBHOOK_HMAC_SECRET as HMAC_SECRET_ENV, FUSIONAUTH_WEBHOOK_JWKS as JWKS_ENV,
+};
 use fusionauth_webhooks::{Router, SignatureVerifier, Webhook, WebhookBuilder};
 use uuid::Uuid;
 

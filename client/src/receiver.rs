@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use fusionauth_webhooks::{ENV_HANDLER_TIMEOUT, EventType, Router};
+use fusionauth_webhooks::env::FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT as ENV_HANDLER_TIMEOUT;
+use fusionauth_webhooks::{EventType, Router};
 use uuid::Uuid;
 
 use crate::{ConfigError, Credentials};

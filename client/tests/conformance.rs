@@ -10,7 +10,7 @@ use std::pin::Pin;
 use fusionauth_standin::description::{Extreme, description};
 use fusionauth_standin::{API_KEY, StandIn, maximal_event_log};
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks_client::{
     EventConfiguration, EventConfigurationData, EventLogSearch, FusionAuthClient, TransactionType,
     Webhook, WebhookSearch,

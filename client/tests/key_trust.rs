@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use fusionauth_standin::{API_KEY, StandIn};
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::signature::Algorithm;
-use fusionauth_webhooks::testing::samples;
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
 use fusionauth_webhooks_client::{FusionAuthKeys, webhook_from_env_with};

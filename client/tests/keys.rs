@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use fusionauth_standin::{API_KEY, StandIn};
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::signature::{Algorithm, SignatureError};
 use fusionauth_webhooks::testing::signing::TestSigner;
-use fusionauth_webhooks::testing::{TestClient, TestRequest, samples};
+use fusionauth_webhooks::testing::{TestClient, TestRequest};
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier};
 use fusionauth_webhooks_client::{FusionAuthKeys, KeyLoadError, webhook_from_env_with};
 use serde_json::json;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use fusionauth_standin::{API_KEY, StandIn, maximal_event_log};
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::{
     Event, EventType, HandlerError, Router, RunOutcome, SignatureVerifier, Webhook,
 };

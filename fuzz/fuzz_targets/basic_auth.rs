@@ -5,7 +5,7 @@
 
 use bytes::Bytes;
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks_fuzz::{Config, RUNTIME, WEBHOOKS, is_right_basic};
 use http::{HeaderValue, Request, header};
 use libfuzzer_sys::fuzz_target;

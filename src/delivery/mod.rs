@@ -11,8 +11,10 @@
 //!   [`Deduplicator`], which runs work at most once per event id;
 //!   [`MemoryStore`] for one process.
 //! - [`Queue`] (push / receive / ack / retry / dead-letter) for an
-//!   at-least-once hand-off ([`Router::enqueue`](crate::Router::enqueue));
-//!   [`MemoryQueue`] for one process; and the [`Worker`] that consumes it.
+//!   at-least-once hand-off
+//!   ([`WebhookBuilder::enqueue`](crate::WebhookBuilder::enqueue));
+//!   [`MemoryQueue`] for one process. The [`Worker`](crate::Worker) that
+//!   consumes it is the queue's door, beside the webhook.
 //!
 //! # Example
 //!
@@ -39,7 +41,6 @@ mod memory_queue;
 mod memory_store;
 mod queue;
 mod store;
-mod worker;
 
 pub use dedup::{
     DEFAULT_DUPLICATE_WAIT, DEFAULT_LEASE, DEFAULT_RETENTION, Deduplicated, Deduplicator,
@@ -48,7 +49,6 @@ pub use memory_queue::{DEFAULT_MEMORY_QUEUE_CAPACITY, DEFAULT_VISIBILITY_TIMEOUT
 pub use memory_store::{DEFAULT_MEMORY_STORE_CAPACITY, MemoryStore};
 pub use queue::{Message, MessageId, Queue, QueueError};
 pub use store::{Claim, ClaimToken, DedupStore, StoreError};
-pub use worker::{DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_BACKOFF, Worker};
 
 /// The `tracing` target of the delivery module's log lines.
 pub const LOG_TARGET: &str = "fusionauth_webhooks::delivery";

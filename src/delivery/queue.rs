@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 /// A durable queue of raw webhook bodies, consumed by a
-/// [`Worker`](super::Worker) (at least once: a message is delivered again
+/// [`Worker`](crate::Worker) (at least once: a message is delivered again
 /// until it is acknowledged, retried or dead-lettered).
 ///
 /// The contract, which a backend maps onto its own primitives:
@@ -66,7 +66,7 @@ pub trait Queue: Send + Sync + 'static {
     /// `XAUTOCLAIM` idle time; SQS: the visibility timeout). `None` (the
     /// default) for a queue that never redelivers on its own.
     ///
-    /// A [`Worker`](super::Worker) keeps its handler deadline below it: a
+    /// A [`Worker`](crate::Worker) keeps its handler deadline below it: a
     /// handler still running past it would run a second time elsewhere.
     fn reclaim_idle(&self) -> Option<Duration> {
         None

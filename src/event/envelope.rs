@@ -1,6 +1,6 @@
 //! The fields every event carries, whatever its type.
 
-use crate::JsonMap;
+use crate::event::JsonMap;
 use serde::de::{self, MapAccess};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -102,7 +102,8 @@ pub trait EventPayload: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// One event, as received: the envelope read, the raw body kept.
 ///
 /// Cloning is cheap (the event is shared), so several handlers can each own
-/// it. Use [`payload`](Event::payload_as) for the typed fields, or
+/// it. Use [`payload`](Event::payload) or [`payload_as`](Event::payload_as)
+/// for the typed fields, or
 /// [`raw`](Event::raw) to forward the exact bytes FusionAuth sent.
 ///
 /// ```

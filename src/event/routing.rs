@@ -290,7 +290,7 @@ mod tests {
 
     use super::*;
     use crate::event::for_each_event_type;
-    use crate::{Payload, payload};
+    use crate::event::{Payload, payload};
 
     /// The payload read in one pass, as the enum, to compare with the
     /// two-pass reading.

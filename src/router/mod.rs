@@ -1,22 +1,17 @@
 //! Which handlers receive which events, and running them.
 
-#[cfg(feature = "delivery")]
-mod enqueue;
+mod route;
 mod run;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::marker::PhantomData;
-use std::sync::Arc;
 
-use bytes::Bytes;
-use futures_util::future::BoxFuture;
 use uuid::Uuid;
 
-use crate::event::AnyPayload;
+use crate::event::{Event, EventPayload, EventType};
 use crate::handler::{EventHandler, HandlerResult};
-use crate::{Event, EventPayload, EventType, ParseError};
+use route::Route;
 
 pub use run::{FilterReason, RunOutcome};
 
@@ -79,95 +74,6 @@ pub struct Router {
     applications: Option<Vec<Uuid>>,
     /// How many handlers were added with [`on`](Router::on).
     typed_routes: usize,
-    #[cfg(feature = "delivery")]
-    handoffs: Vec<enqueue::Handoff>,
-    #[cfg(feature = "delivery")]
-    refused_transactional: Option<EventType>,
-}
-
-/// One registered handler, with a name for the log (its Rust type).
-#[derive(Clone)]
-struct Route {
-    name: &'static str,
-    handler: Handler,
-}
-
-#[derive(Clone)]
-enum Handler {
-    Event(Arc<dyn EventHandler>),
-    Typed(Arc<dyn TypedHandler>),
-}
-
-/// A handler that receives a typed payload, which must be parsed first.
-trait TypedHandler: Send + Sync + 'static {
-    /// Takes the payload read with the event when it is the handler's type,
-    /// else parses it, and returns the call, not started yet.
-    fn prepare(
-        self: Arc<Self>,
-        event: &Event,
-        read: &mut Option<AnyPayload>,
-    ) -> Result<BoxFuture<'static, HandlerResult>, ParseError>;
-}
-
-struct TypedFn<P, F> {
-    handler: F,
-    payload: PhantomData<fn(P)>,
-}
-
-impl<P, F, Fut> TypedHandler for TypedFn<P, F>
-where
-    P: EventPayload,
-    F: Fn(P) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = HandlerResult> + Send + 'static,
-{
-    fn prepare(
-        self: Arc<Self>,
-        event: &Event,
-        read: &mut Option<AnyPayload>,
-    ) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
-        let payload = match read.take().map(|read| read.downcast::<P>()) {
-            Some(Ok(payload)) => *payload,
-            Some(Err(other)) => {
-                *read = Some(other);
-                event.payload_as::<P>()?
-            }
-            None => event.payload_as::<P>()?,
-        };
-        // The user's closure is called inside the future, so that a panic in
-        // it is caught like one in the future it returns.
-        Ok(Box::pin(async move { (self.handler)(payload).await }))
-    }
-}
-
-impl Route {
-    fn event<H: EventHandler>(handler: H) -> Route {
-        Route {
-            name: std::any::type_name::<H>(),
-            handler: Handler::Event(Arc::new(handler)),
-        }
-    }
-
-    /// Builds the handler's call; a typed handler takes or parses its
-    /// payload here, so that a malformed payload is refused before any
-    /// handler has run.
-    fn prepare(
-        &self,
-        event: &Event,
-        read: &mut Option<AnyPayload>,
-    ) -> Result<BoxFuture<'static, HandlerResult>, ParseError> {
-        match &self.handler {
-            Handler::Event(handler) => {
-                let handler = Arc::clone(handler);
-                let event = event.clone();
-                Ok(Box::pin(async move { handler.handle(event).await }))
-            }
-            Handler::Typed(handler) => Arc::clone(handler).prepare(event, read),
-        }
-    }
-
-    fn is_typed(&self) -> bool {
-        matches!(self.handler, Handler::Typed(_))
-    }
 }
 
 impl Router {
@@ -205,13 +111,7 @@ impl Router {
         F: Fn(P) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
-        let route = Route {
-            name: std::any::type_name::<F>(),
-            handler: Handler::Typed(Arc::new(TypedFn {
-                handler,
-                payload: PhantomData,
-            })),
-        };
+        let route = Route::typed(handler);
         self.by_type.entry(P::EVENT_TYPE).or_default().push(route);
         self.typed_routes += 1;
         self
@@ -318,48 +218,16 @@ impl Router {
             .collect()
     }
 
-    /// Reads a body for this router in one pass: the event, and the typed
-    /// payload its handler will take, if a typed handler takes its type.
-    /// What a worker running this router calls.
-    #[cfg(feature = "delivery")]
-    pub(crate) fn parse(&self, raw: Bytes) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        self.parse_with(raw, |event_type, tenant| {
-            self.runs_typed_handler(event_type, tenant)
-        })
-    }
-
-    /// [`parse`](Router::parse) for a webhook request: an event that goes
-    /// to a queue is only enqueued, so its payload is not read.
-    pub(crate) fn parse_in_request(
-        &self,
-        raw: Bytes,
-    ) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        self.parse_with(raw, |event_type, tenant| {
-            #[cfg(feature = "delivery")]
-            if self.enqueues(event_type) {
-                return false;
-            }
-            self.runs_typed_handler(event_type, tenant)
-        })
-    }
-
-    /// Without typed handlers there is no payload to read: the routing
-    /// fields alone, nothing set aside.
-    fn parse_with(
-        &self,
-        raw: Bytes,
-        wants_payload: impl Fn(EventType, Option<Uuid>) -> bool,
-    ) -> Result<(Event, Option<AnyPayload>), ParseError> {
-        if self.typed_routes == 0 {
-            return Event::parse(raw).map(|event| (event, None));
-        }
-        crate::event::parse_with_payload(raw, wants_payload)
+    /// Whether any handler takes a typed payload: without one, reading an
+    /// event for this router needs only its routing fields.
+    pub(crate) fn has_typed_handlers(&self) -> bool {
+        self.typed_routes > 0
     }
 
     /// Whether a typed handler takes this type, as far as the tenant (if
     /// already read) tells: a tenant read later can only filter the event
     /// out, never in.
-    fn runs_typed_handler(&self, event_type: EventType, tenant: Option<Uuid>) -> bool {
+    pub(crate) fn takes_payload(&self, event_type: EventType, tenant: Option<Uuid>) -> bool {
         !self.refuses_tenant(tenant)
             && self
                 .by_type
@@ -372,7 +240,7 @@ impl Router {
     }
 
     /// Why the tenant and application filters refuse this event, if they do.
-    fn filter(&self, event: &Event) -> Option<FilterReason> {
+    pub(crate) fn filter(&self, event: &Event) -> Option<FilterReason> {
         if self.refuses_tenant(event.tenant_id()) {
             return Some(FilterReason::Tenant);
         }
@@ -424,8 +292,6 @@ impl fmt::Debug for Router {
             .field("fallback", &self.fallback.is_some())
             .field("tenants", &self.tenants)
             .field("applications", &self.applications);
-        #[cfg(feature = "delivery")]
-        debug.field("enqueued", &self.enqueued_types());
         debug.finish()
     }
 }

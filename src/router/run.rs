@@ -6,18 +6,17 @@ use std::pin::pin;
 use futures_util::StreamExt as _;
 use futures_util::future::{Either, select};
 use futures_util::stream::FuturesUnordered;
-use http::StatusCode;
 
 use super::Router;
 use crate::event::AnyPayload;
+use crate::event::{Event, ParseError};
 use crate::handler::{HandlerError, HandlerResult, catch_panic};
-use crate::{Event, ParseError};
 
 /// What running a [`Router`] on one event came to.
 ///
-/// Over HTTP each outcome is a row of the status table
-/// ([`status`](RunOutcome::status)); a queue worker acknowledges an event
-/// whose outcome [`is_success`](RunOutcome::is_success) and retries the others.
+/// Over HTTP each outcome is a row of the [status table](crate#status-codes);
+/// a [`Worker`](crate::Worker) acknowledges an event whose outcome
+/// [`is_success`](RunOutcome::is_success) and retries the others.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum RunOutcome {
@@ -75,38 +74,16 @@ impl RunOutcome {
         )
     }
 
-    /// The status a webhook answers with for this outcome. An unrouted event
-    /// is 200 here; [`WebhookBuilder::unrouted_status`](crate::WebhookBuilder::unrouted_status)
-    /// can make it another 2xx.
-    ///
-    /// ```
-    /// use fusionauth_webhooks::{HandlerError, RunOutcome};
-    /// use http::StatusCode;
-    ///
-    /// assert_eq!(RunOutcome::Handled.status(), StatusCode::OK);
-    /// let veto = RunOutcome::Failed(HandlerError::reject("[blocked]"));
-    /// assert_eq!(veto.status(), StatusCode::BAD_REQUEST);
-    /// ```
-    pub fn status(&self) -> StatusCode {
-        match self {
-            RunOutcome::Handled | RunOutcome::Unrouted | RunOutcome::FilteredOut(_) => {
-                StatusCode::OK
-            }
-            RunOutcome::InvalidPayload(_) => StatusCode::BAD_REQUEST,
-            RunOutcome::Failed(error) => error.status(),
-        }
-    }
-
     /// A short word for logs and metrics: `handled`, `unrouted`,
     /// `filtered_out`, `invalid_payload`, or the handler error's
-    /// [`kind_name`](HandlerError::kind_name).
+    /// [kind](crate::HandlerErrorKind::as_str).
     pub fn name(&self) -> &'static str {
         match self {
             RunOutcome::Handled => "handled",
             RunOutcome::Unrouted => "unrouted",
             RunOutcome::FilteredOut(_) => "filtered_out",
             RunOutcome::InvalidPayload(_) => "invalid_payload",
-            RunOutcome::Failed(error) => error.kind_name(),
+            RunOutcome::Failed(error) => error.kind().as_str(),
         }
     }
 }
@@ -142,8 +119,7 @@ impl Router {
     /// let event = Event::parse(r#"{"event":{"type":"user.delete"}}"#.into())?;
     /// let outcome = router.run_until(&event, tokio::time::sleep(Duration::from_millis(10))).await;
     /// let RunOutcome::Failed(error) = outcome else { panic!("expected a time-out") };
-    /// assert_eq!(error.kind_name(), "timed_out");
-    /// assert_eq!(error.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+    /// assert_eq!(error.kind(), fusionauth_webhooks::HandlerErrorKind::TimedOut);
     /// # Ok(())
     /// # }
     /// ```
@@ -205,7 +181,7 @@ impl Router {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::EventType;
+    use crate::event::EventType;
     use futures_util::FutureExt as _;
 
     fn event(body: &'static str) -> Event {
@@ -234,9 +210,11 @@ mod tests {
 
     #[test]
     fn a_panic_in_a_closure_before_its_future_is_caught() {
-        let router = Router::new().on(|_: crate::payload::UserDelete| -> std::future::Ready<_> {
-            panic!("sync part of the handler")
-        });
+        let router = Router::new().on(
+            |_: crate::event::payload::UserDelete| -> std::future::Ready<_> {
+                panic!("sync part of the handler")
+            },
+        );
         let outcome = router
             .run(&event(r#"{"event":{"type":"user.delete"}}"#))
             .now_or_never()
@@ -244,8 +222,7 @@ mod tests {
         let RunOutcome::Failed(error) = outcome else {
             panic!("{outcome:?}")
         };
-        assert_eq!(error.kind_name(), "panicked");
-        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(error.kind(), crate::handler::HandlerErrorKind::Panicked);
     }
 
     #[test]
@@ -267,7 +244,7 @@ mod tests {
         let RunOutcome::Failed(error) = outcome else {
             panic!("{outcome:?}")
         };
-        assert_eq!(error.kind_name(), "timed_out");
+        assert_eq!(error.kind(), crate::handler::HandlerErrorKind::TimedOut);
         let source = std::error::Error::source(&error).unwrap().to_string();
         assert!(source.contains("never"), "{source}");
     }

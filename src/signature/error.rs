@@ -71,7 +71,7 @@ pub enum Malformed {
     #[error("expected visible ASCII")]
     NotAscii,
     /// The value is longer than any webhook signature.
-    #[error("longer than {} bytes", super::verifier::MAX_TOKEN_LEN)]
+    #[error("longer than {} bytes", super::token::MAX_TOKEN_LEN)]
     TooLong,
     /// Not three `.`-separated segments.
     #[error("expected a compact JWT (three base64url segments separated by `.`)")]
@@ -164,13 +164,8 @@ pub enum SignatureConfigError {
     KeyWithoutKid,
     /// An environment variable is set but cannot be used (empty, not
     /// valid Unicode).
-    #[error("environment variable {name} {reason}")]
-    Environment {
-        /// The variable's name.
-        name: &'static str,
-        /// What is wrong with its value.
-        reason: String,
-    },
+    #[error(transparent)]
+    Environment(#[from] crate::env::EnvError),
     /// An HMAC secret starts or ends with white space: most likely a
     /// copy-paste slip or a file's final newline, which FusionAuth's secret
     /// does not have.
@@ -193,14 +188,5 @@ fn pem_key(kid: Option<&str>) -> String {
     match kid {
         Some(kid) => format!("invalid pem key (kid `{kid}`)"),
         None => "invalid pem key".to_owned(),
-    }
-}
-
-impl From<crate::env::EnvError> for SignatureConfigError {
-    fn from(error: crate::env::EnvError) -> Self {
-        SignatureConfigError::Environment {
-            name: error.name,
-            reason: error.reason,
-        }
     }
 }

@@ -60,18 +60,19 @@
 //! [`SignatureError::BodyHashMismatch`] says so.
 
 mod algorithm;
+mod builder;
+mod env;
 mod error;
 mod key;
 mod source;
+mod token;
 mod verifier;
 
 pub use algorithm::Algorithm;
+pub use builder::SignatureVerifierBuilder;
 pub use error::{Malformed, Segment, SignatureConfigError, SignatureError};
 pub use source::KeySource;
-pub use verifier::{
-    HMAC_KID_ENV, HMAC_SECRET_ENV, JWKS_ENV, SignatureVerifier, SignatureVerifierBuilder,
-    SignedBodyHash,
-};
+pub use verifier::{SignatureVerifier, SignedBodyHash};
 
 /// The request header FusionAuth puts the signature JWT in.
 pub const SIGNATURE_HEADER: &str = "X-FusionAuth-Signature-JWT";

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use http::{HeaderMap, Request, StatusCode};
 
-use crate::Webhook;
+use crate::webhook::Webhook;
 
 /// Sends requests straight to a [`Webhook`], as a server would.
 ///

@@ -1,7 +1,8 @@
 //! Fixtures for testing webhook handlers without a server (feature `testing`).
 //!
-//! - [`samples`] has a realistic event of every type, as typed payloads and
-//!   as request bodies, to feed your handlers;
+//! - [`samples`](crate::samples) has a realistic event of every type, as
+//!   typed payloads and as request bodies, to feed your handlers (feature
+//!   `samples`, which this one turns on);
 //! - [`TestRequest`] builds requests as FusionAuth sends them;
 //! - [`TestClient`] drives a [`Webhook`](crate::Webhook) in process;
 //! - [`conformance`] is the status table as a suite every adapter runs;
@@ -17,7 +18,6 @@ pub mod conformance;
 #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
 mod delivery;
 mod request;
-pub mod samples;
 #[cfg(feature = "signature")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
 pub mod signing;

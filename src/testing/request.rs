@@ -7,7 +7,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request};
 use serde::Serialize;
 
-use crate::EventRequest;
+use crate::event::EventRequest;
 
 /// A webhook request under construction: `POST /` with
 /// `Content-Type: application/json` unless told otherwise.

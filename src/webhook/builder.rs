@@ -7,10 +7,12 @@ use std::time::Duration;
 use http::StatusCode;
 use http::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
-use super::runtime::Timer;
-use super::{Inner, Webhook};
-use crate::Router;
+use super::response::Answers;
+use super::{ConfigError, Inner, Webhook};
 use crate::auth::Authenticator;
+use crate::dispatch::{Deadline, Dispatcher};
+use crate::router::Router;
+use crate::timer::Timer;
 
 /// The body limit unless configured otherwise: 8 MiB, room for a
 /// `user.bulk.create` of several thousand users.
@@ -53,133 +55,11 @@ pub struct WebhookBuilder {
     allow_unauthenticated: bool,
     timer: Option<Timer>,
     #[cfg(feature = "delivery")]
-    dedup: Option<crate::delivery::Deduplicator>,
+    pub(super) dedup: Option<crate::delivery::Deduplicator>,
+    #[cfg(feature = "delivery")]
+    pub(super) handoffs: super::handoff::Handoffs,
     // The first mistake made while configuring, reported by `build`.
     error: Option<ConfigError>,
-}
-
-/// A mistake in a webhook's configuration, returned by
-/// [`WebhookBuilder::build`] (and the `from_env` constructors).
-///
-/// Its `Display` and its `Debug` both say what to do, so that a `main` that
-/// returns `Result<(), Box<dyn Error>>` prints the fix, not just a name.
-///
-/// ```
-/// use fusionauth_webhooks::{ConfigError, Router, Webhook};
-///
-/// let error = Webhook::builder().router(Router::new()).build().unwrap_err();
-/// assert_eq!(error, ConfigError::NoCredentials);
-/// // What `main` prints: the variant's name and the fix.
-/// let shown = format!("{error:?}");
-/// assert!(shown.starts_with("NoCredentials: no credential is configured"), "{shown}");
-/// assert!(shown.contains("FUSIONAUTH_WEBHOOK_API_KEY"), "{shown}");
-/// ```
-#[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// No header, basic auth or signature is required, and
-    /// [`insecure_allow_unauthenticated`](WebhookBuilder::insecure_allow_unauthenticated)
-    /// was not called.
-    #[error(
-        "no credential is configured: require a header (`api_key`, `require_header`), \
-         basic auth (`basic_auth`) or a signature (`signature`); from the environment, \
-         set FUSIONAUTH_WEBHOOK_API_KEY, FUSIONAUTH_WEBHOOK_BASIC_USER and \
-         FUSIONAUTH_WEBHOOK_BASIC_PASSWORD, FUSIONAUTH_WEBHOOK_HMAC_SECRET or \
-         FUSIONAUTH_WEBHOOK_JWKS; or call `insecure_allow_unauthenticated()` to accept anyone"
-    )]
-    NoCredentials,
-    /// An `Authorization` header value and basic auth both need the one
-    /// `Authorization` header.
-    #[error(
-        "an `Authorization` header value and basic auth cannot both be required: \
-         FusionAuth sends basic auth in the `Authorization` header"
-    )]
-    AuthorizationConflict,
-    /// A header name that HTTP does not allow.
-    #[error("invalid header name `{0}`")]
-    InvalidHeaderName(String),
-    /// A header value that HTTP does not allow (control characters, non-ASCII).
-    #[error("invalid value for header `{0}`")]
-    InvalidHeaderValue(String),
-    /// An empty secret, which anyone could present.
-    #[error("{0} must not be empty")]
-    EmptySecret(&'static str),
-    /// A secret that starts or ends with white space. HTTP strips such white
-    /// space from the header values it receives, so a header secret could
-    /// never match; and in any secret it is most likely a copy-paste slip
-    /// or a file's final newline.
-    #[error(
-        "{0} starts or ends with white space, which HTTP strips from received header \
-         values (or a copy-paste slip): remove it"
-    )]
-    SecretWhitespace(&'static str),
-    /// A timeout of zero would refuse every request.
-    #[error("the {0} must be longer than zero")]
-    ZeroTimeout(&'static str),
-    /// A timeout is configured but there is no timer to measure it.
-    #[error(
-        "the {0} needs a timer: enable the `tokio` feature of fusionauth-webhooks, \
-         or give one with `WebhookBuilder::timer`"
-    )]
-    NoTimer(&'static str),
-    /// RFC 7617 forbids a colon in a basic-auth username.
-    #[error("a basic-auth username must not contain `:`")]
-    ColonInUsername,
-    /// A body limit of zero would refuse every event.
-    #[error("the body size limit must be at least 1 byte")]
-    ZeroBodyLimit,
-    /// The unrouted status is not a success: FusionAuth would retry, and for a
-    /// transactional event fail the operation, for every event without handler.
-    #[error("the unrouted status must be a 2xx success, not {0}")]
-    UnroutedStatusNotSuccess(u16),
-    /// An environment variable has a value that cannot be used.
-    #[error("environment variable {name}: {reason}")]
-    Environment {
-        /// The variable's name.
-        name: &'static str,
-        /// What is wrong with its value.
-        reason: String,
-    },
-    /// The signature verifier could not be configured.
-    #[cfg(feature = "signature")]
-    #[error("signature: {0}")]
-    Signature(#[from] crate::signature::SignatureConfigError),
-    /// A transactional event type was given to
-    /// [`Router::enqueue`](crate::Router::enqueue).
-    #[cfg(feature = "delivery")]
-    #[error(
-        "`{}` is transactional and cannot be enqueued: FusionAuth waits for the webhook's \
-         answer to commit the operation (a handler may veto it), but an enqueued event is \
-         answered before any handler runs; handle it in the request, or use \
-         `Router::enqueue_transactional` to give up the veto",
-        .0.as_str()
-    )]
-    TransactionalEnqueued(crate::EventType),
-}
-
-impl std::fmt::Debug for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The variant's name (as derived Debug would start), then the message.
-        let name = match self {
-            ConfigError::NoCredentials => "NoCredentials",
-            ConfigError::AuthorizationConflict => "AuthorizationConflict",
-            ConfigError::InvalidHeaderName(_) => "InvalidHeaderName",
-            ConfigError::InvalidHeaderValue(_) => "InvalidHeaderValue",
-            ConfigError::EmptySecret(_) => "EmptySecret",
-            ConfigError::SecretWhitespace(_) => "SecretWhitespace",
-            ConfigError::ZeroTimeout(_) => "ZeroTimeout",
-            ConfigError::NoTimer(_) => "NoTimer",
-            ConfigError::ColonInUsername => "ColonInUsername",
-            ConfigError::ZeroBodyLimit => "ZeroBodyLimit",
-            ConfigError::UnroutedStatusNotSuccess(_) => "UnroutedStatusNotSuccess",
-            ConfigError::Environment { .. } => "Environment",
-            #[cfg(feature = "signature")]
-            ConfigError::Signature(_) => "Signature",
-            #[cfg(feature = "delivery")]
-            ConfigError::TransactionalEnqueued(_) => "TransactionalEnqueued",
-        };
-        write!(f, "{name}: {self}")
-    }
 }
 
 impl WebhookBuilder {
@@ -197,6 +77,8 @@ impl WebhookBuilder {
             timer,
             #[cfg(feature = "delivery")]
             dedup: None,
+            #[cfg(feature = "delivery")]
+            handoffs: Default::default(),
             error: None,
         }
     }
@@ -272,66 +154,6 @@ impl WebhookBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
     pub fn signature(mut self, verifier: crate::signature::SignatureVerifier) -> WebhookBuilder {
         self.auth.signature = Some(verifier);
-        self
-    }
-
-    /// Runs the handlers at most once per event id, across FusionAuth's
-    /// retries and, with a shared store, across replicas: a store
-    /// ([`MemoryStore`](crate::delivery::MemoryStore) for one process,
-    /// `RedisStore` from `fusionauth-webhooks-redis` for several), or a
-    /// [`Deduplicator`](crate::delivery::Deduplicator) with its lease,
-    /// retention and wait set.
-    ///
-    /// | delivery | answer |
-    /// |---|---|
-    /// | first of an id | handlers run; 2xx on success (id done), else their status (claim released, FusionAuth's retry runs them again) |
-    /// | duplicate of a done id | 200, nothing runs |
-    /// | duplicate while the first runs | waits for it up to the bound: done → 200; released → runs here; still running → 503 |
-    /// | store unreachable | 503, nothing runs |
-    /// | event without an id | handlers run, no deduplication |
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// use std::sync::atomic::{AtomicUsize, Ordering};
-    /// use fusionauth_webhooks::delivery::MemoryStore;
-    /// use fusionauth_webhooks::{EventType, Router, Webhook};
-    ///
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let emails = Arc::new(AtomicUsize::new(0));
-    /// let counter = Arc::clone(&emails);
-    /// let webhook = Webhook::builder()
-    ///     .api_key("k")
-    ///     .deduplicate(MemoryStore::new())
-    ///     .router(Router::new().on_event(EventType::UserCreateComplete, move |_event| {
-    ///         let counter = Arc::clone(&counter);
-    ///         async move {
-    ///             counter.fetch_add(1, Ordering::SeqCst);
-    ///             Ok(())
-    ///         }
-    ///     }))
-    ///     .build()?;
-    /// let body = r#"{"event":{"type":"user.create.complete","id":"b0f3c5e2-4c1a-4f8e-9d2b-6a7e8f9a0b1c"}}"#;
-    /// for _ in 0..3 {
-    ///     let request = http::Request::post("/")
-    ///         .header("authorization", "k")
-    ///         .header("content-type", "application/json")
-    ///         .body(bytes::Bytes::from_static(body.as_bytes()))?;
-    ///     assert_eq!(webhook.handle(request).await.status(), 200);
-    /// }
-    /// assert_eq!(emails.load(Ordering::SeqCst), 1);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "delivery")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
-    pub fn deduplicate(
-        mut self,
-        dedup: impl Into<crate::delivery::Deduplicator>,
-    ) -> WebhookBuilder {
-        self.dedup = Some(dedup.into());
         self
     }
 
@@ -451,20 +273,30 @@ impl WebhookBuilder {
             return Err(ConfigError::NoTimer("body read timeout"));
         }
         #[cfg(feature = "delivery")]
-        if let Some(event_type) = self.router.refused_transactional() {
+        if let Some(event_type) = self.handoffs.refused_transactional() {
             return Err(ConfigError::TransactionalEnqueued(event_type));
         }
+        let deadline = self
+            .handler_timeout
+            .zip(self.timer.clone())
+            .map(|(timeout, timer)| Deadline { timeout, timer });
+        let dispatcher = Dispatcher::new(self.router).deadline(deadline);
+        #[cfg(feature = "delivery")]
+        let dispatcher = dispatcher.deduplicate(self.dedup);
+        let answers = Answers {
+            unrouted_status: self.unrouted_status,
+            basic_challenge: self.auth.uses_basic(),
+        };
         Ok(Webhook {
             inner: Arc::new(Inner {
-                router: self.router,
+                dispatcher,
                 auth: self.auth,
                 max_body_size: self.max_body_size,
                 body_read_timeout: self.body_read_timeout,
-                handler_timeout: self.handler_timeout,
-                unrouted_status: self.unrouted_status,
                 timer: self.timer,
+                answers,
                 #[cfg(feature = "delivery")]
-                dedup: self.dedup,
+                handoffs: self.handoffs,
             }),
         })
     }

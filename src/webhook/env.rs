@@ -1,27 +1,15 @@
 //! Configuration from environment variables, for twelve-factor deployments.
 
-use super::{ConfigError, Webhook, WebhookBuilder};
-use crate::Router;
-use crate::env::{EnvError, FnEnv, Lookup, ProcessEnv, duration};
+use super::{ConfigError, WebhookBuilder};
+use crate::env::{
+    Env, EnvError, FUSIONAUTH_WEBHOOK_API_KEY, FUSIONAUTH_WEBHOOK_BASIC_PASSWORD,
+    FUSIONAUTH_WEBHOOK_BASIC_USER, FUSIONAUTH_WEBHOOK_BODY_TIMEOUT,
+    FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT, FUSIONAUTH_WEBHOOK_HEADERS, FUSIONAUTH_WEBHOOK_MAX_BODY,
+};
 
-/// The expected `Authorization` header value (FusionAuth webhook, Headers tab).
-pub const ENV_API_KEY: &str = "FUSIONAUTH_WEBHOOK_API_KEY";
-/// The basic-auth username (FusionAuth webhook, Security tab).
-pub const ENV_BASIC_USER: &str = "FUSIONAUTH_WEBHOOK_BASIC_USER";
-/// The basic-auth password (FusionAuth webhook, Security tab).
-pub const ENV_BASIC_PASSWORD: &str = "FUSIONAUTH_WEBHOOK_BASIC_PASSWORD";
-/// Extra required headers: `Name=value` pairs separated by `;` or newlines.
-/// A name may repeat to accept several values while rotating.
-pub const ENV_HEADERS: &str = "FUSIONAUTH_WEBHOOK_HEADERS";
-/// The body limit: bytes, or a number with a `KiB` or `MiB` suffix.
-pub const ENV_MAX_BODY: &str = "FUSIONAUTH_WEBHOOK_MAX_BODY";
-/// The handler timeout, such as `5s` or `1500ms` (see [`WebhookBuilder::handler_timeout`]).
-pub const ENV_HANDLER_TIMEOUT: &str = "FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT";
-/// The body read timeout, such as `30s` (see [`WebhookBuilder::body_read_timeout`]).
-pub const ENV_BODY_TIMEOUT: &str = "FUSIONAUTH_WEBHOOK_BODY_TIMEOUT";
-
-impl Webhook {
-    /// Builds a webhook for `router` configured from the process environment:
+impl WebhookBuilder {
+    /// A builder configured from the process environment, to add the router
+    /// (and refine further) before `build`:
     ///
     /// | variable | meaning |
     /// |---|---|
@@ -31,26 +19,28 @@ impl Webhook {
     /// | `FUSIONAUTH_WEBHOOK_MAX_BODY` | body limit: `1048576`, `512KiB`, `8MiB` |
     /// | `FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT` | handler timeout: `5s`, `1500ms` |
     /// | `FUSIONAUTH_WEBHOOK_BODY_TIMEOUT` | body read timeout: `30s` |
-    /// | `FUSIONAUTH_WEBHOOK_HMAC_SECRET`, `FUSIONAUTH_WEBHOOK_JWKS` | signature keys (`signature` feature) |
+    /// | `FUSIONAUTH_WEBHOOK_HMAC_SECRET`, `FUSIONAUTH_WEBHOOK_HMAC_KID`, `FUSIONAUTH_WEBHOOK_JWKS` | signature keys (`signature` feature) |
     ///
-    /// A variable that is set must be valid: an empty secret, half of a
-    /// basic-auth pair or an unreadable size is an error, as is configuring
-    /// no credential at all. See [`WebhookBuilder::from_env_with`] to read
-    /// from somewhere else than the process environment.
-    pub fn from_env(router: Router) -> Result<Webhook, ConfigError> {
-        WebhookBuilder::from_env()?.router(router).build()
-    }
-}
-
-impl WebhookBuilder {
-    /// A builder configured from the process environment (see
-    /// [`Webhook::from_env`]), to refine further before `build`.
+    /// A variable that is set must be valid (the [`env`](crate::env)
+    /// module's rule): an empty secret, half of a basic-auth pair or an
+    /// unreadable size is an error, as is configuring no credential at all
+    /// (from `build`). [`from_env_with`](WebhookBuilder::from_env_with)
+    /// reads from somewhere else than the process environment.
+    ///
+    /// ```no_run
+    /// use fusionauth_webhooks::{Router, WebhookBuilder};
+    ///
+    /// let webhook = WebhookBuilder::from_env()?.router(Router::new()).build()?;
+    /// # let _ = webhook;
+    /// # Ok::<(), fusionauth_webhooks::ConfigError>(())
+    /// ```
     pub fn from_env() -> Result<WebhookBuilder, ConfigError> {
-        WebhookBuilder::from_lookup(&ProcessEnv)
+        WebhookBuilder::read_env(Env::process())
     }
 
     /// A builder configured by looking each variable up with `lookup` instead
-    /// of in the process environment (`None` for an unset variable).
+    /// of in the process environment (`None` for an unset variable): a map
+    /// in tests, a secrets store.
     ///
     /// ```
     /// use std::collections::HashMap;
@@ -68,50 +58,54 @@ impl WebhookBuilder {
     pub fn from_env_with(
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<WebhookBuilder, ConfigError> {
-        WebhookBuilder::from_lookup(&FnEnv(lookup))
+        WebhookBuilder::read_env(Env::from_fn(&lookup))
     }
 
-    fn from_lookup(env: &dyn Lookup) -> Result<WebhookBuilder, ConfigError> {
+    fn read_env(env: Env<'_>) -> Result<WebhookBuilder, ConfigError> {
         let var = |name| env.var(name).map_err(ConfigError::from);
         let mut builder = WebhookBuilder::new();
-        if let Some(api_key) = var(ENV_API_KEY)? {
+        if let Some(api_key) = var(FUSIONAUTH_WEBHOOK_API_KEY)? {
             builder = builder.api_key(&api_key);
         }
-        match (var(ENV_BASIC_USER)?, var(ENV_BASIC_PASSWORD)?) {
+        match (
+            var(FUSIONAUTH_WEBHOOK_BASIC_USER)?,
+            var(FUSIONAUTH_WEBHOOK_BASIC_PASSWORD)?,
+        ) {
             (Some(user), Some(password)) => builder = builder.basic_auth(&user, &password),
             (None, None) => {}
             (Some(_), None) => {
                 return Err(env_error(
-                    ENV_BASIC_PASSWORD,
+                    FUSIONAUTH_WEBHOOK_BASIC_PASSWORD,
                     "must be set with the username",
                 ));
             }
             (None, Some(_)) => {
-                return Err(env_error(ENV_BASIC_USER, "must be set with the password"));
+                return Err(env_error(
+                    FUSIONAUTH_WEBHOOK_BASIC_USER,
+                    "must be set with the password",
+                ));
             }
         }
-        if let Some(headers) = var(ENV_HEADERS)? {
+        if let Some(headers) = var(FUSIONAUTH_WEBHOOK_HEADERS)? {
             for (name, value) in parse_headers(&headers)? {
                 builder = builder.require_header(name, value);
             }
         }
-        if let Some(size) = var(ENV_MAX_BODY)? {
+        if let Some(size) = var(FUSIONAUTH_WEBHOOK_MAX_BODY)? {
             builder = builder.max_body_size(parse_size(&size)?);
         }
-        if let Some(timeout) = duration(env, ENV_HANDLER_TIMEOUT)? {
+        if let Some(timeout) = env.duration(FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT)? {
             builder = builder.handler_timeout(timeout);
         }
-        if let Some(timeout) = duration(env, ENV_BODY_TIMEOUT)? {
+        if let Some(timeout) = env.duration(FUSIONAUTH_WEBHOOK_BODY_TIMEOUT)? {
             builder = builder.body_read_timeout(timeout);
         }
         #[cfg(feature = "signature")]
         {
             use crate::signature::{SignatureConfigError, SignatureVerifier};
-            let verifier = SignatureVerifier::from_lookup(env).map_err(|error| match error {
+            let verifier = SignatureVerifier::read_env(env).map_err(|error| match error {
                 // A variable's error reads the same whichever part reads it.
-                SignatureConfigError::Environment { name, reason } => {
-                    ConfigError::Environment { name, reason }
-                }
+                SignatureConfigError::Environment(error) => ConfigError::Environment(error),
                 other => other.into(),
             })?;
             if let Some(verifier) = verifier {
@@ -126,15 +120,6 @@ fn env_error(name: &'static str, reason: impl Into<String>) -> ConfigError {
     EnvError::new(name, reason).into()
 }
 
-impl From<EnvError> for ConfigError {
-    fn from(error: EnvError) -> ConfigError {
-        ConfigError::Environment {
-            name: error.name,
-            reason: error.reason,
-        }
-    }
-}
-
 fn parse_headers(text: &str) -> Result<Vec<(&str, &str)>, ConfigError> {
     text.split([';', '\n'])
         .map(str::trim)
@@ -146,8 +131,8 @@ fn parse_headers(text: &str) -> Result<Vec<(&str, &str)>, ConfigError> {
                 .filter(|(name, value)| !name.is_empty() && !value.is_empty())
                 .ok_or_else(|| {
                     env_error(
-                        ENV_HEADERS,
-                        "expected `Name=value` pairs separated by `;` (a value is missing)",
+                        FUSIONAUTH_WEBHOOK_HEADERS,
+                        "is not `Name=value` pairs separated by `;` (a value is missing)",
                     )
                 })
         })
@@ -166,8 +151,8 @@ fn parse_size(text: &str) -> Result<usize, ConfigError> {
         "MiB" => 1024 * 1024,
         _ => {
             return Err(env_error(
-                ENV_MAX_BODY,
-                format!("unknown unit `{unit}`: use bytes, `KiB` or `MiB`"),
+                FUSIONAUTH_WEBHOOK_MAX_BODY,
+                format!("has an unknown unit `{unit}`: use bytes, `KiB` or `MiB`"),
             ));
         }
     };
@@ -175,12 +160,18 @@ fn parse_size(text: &str) -> Result<usize, ConfigError> {
         .parse::<usize>()
         .ok()
         .and_then(|number| number.checked_mul(multiplier))
-        .ok_or_else(|| env_error(ENV_MAX_BODY, "expected a size such as `8388608` or `8MiB`"))
+        .ok_or_else(|| {
+            env_error(
+                FUSIONAUTH_WEBHOOK_MAX_BODY,
+                "is not a size such as `8388608` or `8MiB`",
+            )
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::webhook::Webhook;
     use std::collections::HashMap;
 
     fn build(vars: &[(&str, &str)]) -> Result<Webhook, ConfigError> {
@@ -195,26 +186,20 @@ mod tests {
 
     #[test]
     fn half_a_basic_auth_pair_is_an_error() {
-        let error = build(&[(ENV_BASIC_USER, "fa")]).unwrap_err();
-        assert!(matches!(
-            error,
-            ConfigError::Environment {
-                name: ENV_BASIC_PASSWORD,
-                ..
-            }
-        ));
+        let error = build(&[(FUSIONAUTH_WEBHOOK_BASIC_USER, "fa")]).unwrap_err();
+        let ConfigError::Environment(error) = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(error.name(), FUSIONAUTH_WEBHOOK_BASIC_PASSWORD);
     }
 
     #[test]
     fn an_empty_secret_is_an_error() {
-        let error = build(&[(ENV_API_KEY, "")]).unwrap_err();
-        assert!(matches!(
-            error,
-            ConfigError::Environment {
-                name: ENV_API_KEY,
-                ..
-            }
-        ));
+        let error = build(&[(FUSIONAUTH_WEBHOOK_API_KEY, "")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "environment variable FUSIONAUTH_WEBHOOK_API_KEY is set but empty"
+        );
     }
 
     #[test]
@@ -240,9 +225,9 @@ mod tests {
     #[test]
     fn an_api_key_and_basic_auth_conflict() {
         let error = build(&[
-            (ENV_API_KEY, "key"),
-            (ENV_BASIC_USER, "fa"),
-            (ENV_BASIC_PASSWORD, "pw"),
+            (FUSIONAUTH_WEBHOOK_API_KEY, "key"),
+            (FUSIONAUTH_WEBHOOK_BASIC_USER, "fa"),
+            (FUSIONAUTH_WEBHOOK_BASIC_PASSWORD, "pw"),
         ])
         .unwrap_err();
         assert_eq!(error, ConfigError::AuthorizationConflict);
@@ -250,7 +235,7 @@ mod tests {
 
     #[test]
     fn an_invalid_header_name_is_reported() {
-        let error = build(&[(ENV_HEADERS, "Bad Name=x")]).unwrap_err();
+        let error = build(&[(FUSIONAUTH_WEBHOOK_HEADERS, "Bad Name=x")]).unwrap_err();
         assert_eq!(error, ConfigError::InvalidHeaderName("Bad Name".into()));
     }
 }

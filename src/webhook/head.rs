@@ -36,7 +36,7 @@ pub(super) async fn check(inner: &Inner, head: &Parts) -> Result<BodyCheck, Refu
         .auth
         .check_head(&head.headers)
         .await
-        .map_err(|reason| Outcome::unauthorized(reason, &inner.auth))?;
+        .map_err(Outcome::unauthorized)?;
     if let Some(length) = declared_length(&head.headers)
         && length > inner.max_body_size as u64
     {

@@ -2,8 +2,13 @@
 
 mod body;
 mod builder;
+mod config_error;
 mod deliver;
+#[cfg(feature = "delivery")]
+mod delivery;
 mod env;
+#[cfg(feature = "delivery")]
+mod handoff;
 mod head;
 mod report;
 mod response;
@@ -15,22 +20,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 use http_body::Body;
 use http_body_util::Full;
 
-pub use builder::{ConfigError, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, WebhookBuilder};
-pub use env::{
-    ENV_API_KEY, ENV_BASIC_PASSWORD, ENV_BASIC_USER, ENV_BODY_TIMEOUT, ENV_HANDLER_TIMEOUT,
-    ENV_HEADERS, ENV_MAX_BODY,
-};
+pub use builder::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, WebhookBuilder};
+pub use config_error::ConfigError;
 pub use report::{DURATION_METRIC, REQUESTS_METRIC};
 pub(crate) use response::{LOG_TARGET, Outcome};
 
-use crate::Event;
 use crate::auth::Authenticator;
-use crate::router::Router;
-use runtime::Timer;
+use crate::dispatch::Dispatcher;
+use crate::event::Event;
+use crate::timer::Timer;
+use response::Answers;
 
 /// A FusionAuth webhook endpoint: credentials, limits and handlers.
 ///
@@ -42,12 +45,12 @@ use runtime::Timer;
 ///    before a byte of the body is read;
 /// 2. the body, never past the size limit (413) nor the read timeout (408);
 /// 3. the body's hash against the signature (401);
-/// 4. the envelope (400), then the [`Router`] runs the handlers, detached from
+/// 4. the envelope (400), then the [`Router`](crate::Router) runs the handlers, detached from
 ///    the connection and within the handler timeout (503);
 /// 5. the response: 2xx only once every handler has succeeded.
 ///
 /// Cheap to clone (the configuration is shared). Build one with
-/// [`Webhook::builder`] or [`Webhook::from_env`], then hand it to an adapter,
+/// [`Webhook::builder`] or [`WebhookBuilder::from_env`], then hand it to an adapter,
 /// use it as a `tower::Service`, or call [`handle`](Webhook::handle).
 ///
 /// # Example
@@ -87,15 +90,16 @@ pub struct Webhook {
 }
 
 struct Inner {
-    router: Router,
+    dispatcher: Dispatcher,
     auth: Authenticator,
     max_body_size: usize,
     body_read_timeout: Option<Duration>,
-    handler_timeout: Option<Duration>,
-    unrouted_status: StatusCode,
+    /// The timer of the body-read timeout (the handler deadline has its own
+    /// in the dispatcher).
     timer: Option<Timer>,
+    answers: Answers,
     #[cfg(feature = "delivery")]
-    dedup: Option<crate::delivery::Deduplicator>,
+    handoffs: handoff::Handoffs,
 }
 
 impl Webhook {
@@ -119,8 +123,9 @@ impl Webhook {
         WebhookBuilder::new()
     }
 
-    /// The largest body accepted, in bytes. Adapters set their framework's
-    /// own limit from it so that it neither undercuts nor bypasses this one.
+    /// The largest body accepted, in bytes. Adapters hand the framework's
+    /// body to the webhook unread (no framework limit of their own applies),
+    /// so this is the one limit, enforced while the body is read.
     pub fn max_body_size(&self) -> usize {
         self.inner.max_body_size
     }
@@ -147,11 +152,12 @@ impl Webhook {
     {
         let started = Instant::now();
         let (outcome, event) = self.process(request).await;
-        report::request(&outcome, event.as_ref(), started);
-        outcome.into_response()
+        let response = self.inner.answers.response(&outcome);
+        report::request(&outcome, response.status(), event.as_ref(), started);
+        response
     }
 
-    /// The path: head → body → body check → parse → deliver. Returns the
+    /// The path: head → body → body check → read → deliver. Returns the
     /// outcome, and the event once the body got that far (for the log).
     async fn process<B>(&self, request: Request<B>) -> (Outcome, Option<Event>)
     where
@@ -179,13 +185,17 @@ impl Webhook {
             Some(Ok(bytes)) => bytes,
         };
         if let Err(reason) = body_check.check(&bytes) {
-            return (Outcome::unauthorized(reason, &inner.auth), None);
+            return (Outcome::unauthorized(reason), None);
         }
-        let (event, payload) = match inner.router.parse_in_request(bytes) {
+        let read = match inner
+            .dispatcher
+            .read(bytes, |event_type| inner.enqueues(event_type))
+        {
             Ok(read) => read,
             Err(error) => return (Outcome::InvalidBody(error), None),
         };
-        (self.deliver(&event, payload).await, Some(event))
+        let event = read.event.clone();
+        (self.deliver(read).await, Some(event))
     }
 
     /// Runs `read` until the body-read timeout; `None` when it ran out.
@@ -214,14 +224,13 @@ impl fmt::Debug for Webhook {
         let inner = &self.inner;
         let mut debug = f.debug_struct("Webhook");
         debug
-            .field("router", &inner.router)
+            .field("dispatcher", &inner.dispatcher)
             .field("auth", &inner.auth)
             .field("max_body_size", &inner.max_body_size)
             .field("body_read_timeout", &inner.body_read_timeout)
-            .field("handler_timeout", &inner.handler_timeout)
-            .field("unrouted_status", &inner.unrouted_status);
+            .field("unrouted_status", &inner.answers.unrouted_status);
         #[cfg(feature = "delivery")]
-        debug.field("dedup", &inner.dedup);
+        debug.field("enqueued", &inner.handoffs);
         debug.finish_non_exhaustive()
     }
 }

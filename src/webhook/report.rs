@@ -3,8 +3,10 @@
 
 use std::time::Instant;
 
+use http::StatusCode;
+
 use super::{LOG_TARGET, Outcome};
-use crate::Event;
+use crate::event::Event;
 
 /// How much of the event's `type` a log line keeps: the sender chose it, and
 /// a megabyte of `type` must not become a megabyte of log.
@@ -17,11 +19,17 @@ pub const DURATION_METRIC: &str = "fusionauth_webhooks_request_duration_seconds"
 
 /// Reports the request's outcome: logged at `info` when acknowledged and
 /// `warn` when refused, and counted.
-pub(super) fn request(outcome: &Outcome, event: Option<&Event>, started: Instant) {
+pub(super) fn request(
+    outcome: &Outcome,
+    status: StatusCode,
+    event: Option<&Event>,
+    started: Instant,
+) {
     let elapsed = started.elapsed();
     #[cfg(feature = "metrics")]
-    record(outcome, event, elapsed);
-    let status = outcome.status().as_u16();
+    record(outcome, status, event, elapsed);
+    let failed = !status.is_success();
+    let status = status.as_u16();
     let elapsed_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
     let event_type = event.map_or("-", |event| shortened(event.type_name()));
     let event_id = event.and_then(Event::id).map(tracing::field::display);
@@ -41,7 +49,7 @@ pub(super) fn request(outcome: &Outcome, event: Option<&Event>, started: Instant
             )
         };
     }
-    if outcome.is_failure() {
+    if failed {
         log!(warn, "webhook request refused");
     } else {
         log!(info, "webhook request acknowledged");
@@ -53,19 +61,24 @@ pub(super) fn request(outcome: &Outcome, event: Option<&Event>, started: Instant
 /// it: it must not add a time series per name), or `none` when the request
 /// was refused before its event was read.
 #[cfg(feature = "metrics")]
-fn record(outcome: &Outcome, event: Option<&Event>, elapsed: std::time::Duration) {
+fn record(
+    outcome: &Outcome,
+    status: StatusCode,
+    event: Option<&Event>,
+    elapsed: std::time::Duration,
+) {
     let event_type = match event {
         None => "none",
         Some(event) => event
             .event_type()
-            .map_or("unknown", crate::EventType::as_str),
+            .map_or("unknown", crate::event::EventType::as_str),
     };
     let outcome_name = outcome.name();
     metrics::counter!(
         REQUESTS_METRIC,
         "event_type" => event_type,
         "outcome" => outcome_name,
-        "status" => outcome.status().as_str().to_owned(),
+        "status" => status.as_str().to_owned(),
     )
     .increment(1);
     metrics::histogram!(DURATION_METRIC, "event_type" => event_type, "outcome" => outcome_name)

@@ -12,7 +12,7 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use fusionauth_webhooks::DEFAULT_MAX_BODY_SIZE;
 use fusionauth_webhooks::testing::conformance::{
-    API_KEY, Conformance, Framing, TENANT_ID, Transport,
+    API_KEY, Conformance, Framing, HANDLED_TENANT_ID, Transport,
 };
 use fusionauth_webhooks::testing::{TestRequest, TestResponse};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
@@ -258,7 +258,8 @@ pub async fn lives_beside_the_apps_own_routes(address: SocketAddr) -> StatusCode
 /// An authorized `user.create` event for the suite's tenant, exactly `size`
 /// bytes long (at least about 120).
 pub fn event(size: usize) -> Request<Bytes> {
-    let head = format!(r#"{{"event":{{"type":"user.create","tenantId":"{TENANT_ID}","padding":""#);
+    let head =
+        format!(r#"{{"event":{{"type":"user.create","tenantId":"{HANDLED_TENANT_ID}","padding":""#);
     let tail = r#""}}"#;
     let mut body = Vec::with_capacity(size);
     body.extend_from_slice(head.as_bytes());

@@ -1,7 +1,7 @@
 //! `send TYPE --to URL`: a sample event, signed like FusionAuth signs.
 
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 
 use super::print_json;
 use crate::args::{Cli, SendArgs};

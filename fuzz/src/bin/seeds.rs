@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use fusionauth_webhooks::EventType;
 use fusionauth_webhooks::signature::Algorithm;
-use fusionauth_webhooks::testing::samples;
+use fusionauth_webhooks::samples;
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks_fuzz::{
     API_KEY, BASIC, CUSTOM_HEADER, Config, HEADER_NAMES, HeaderKind, TokenInput, WebhookInput,

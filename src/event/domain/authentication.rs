@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::JsonMap;
+use crate::event::JsonMap;
 use uuid::Uuid;
 
 use super::{IdentityProviderType, LoginFailedReasonCode, TotpAlgorithm, model};
-use crate::Instant;
+use crate::event::Instant;
 
 model! {
     /// A user's two-factor setup (`UserTwoFactorConfiguration`), without

@@ -1,10 +1,10 @@
 //! Entities (machine-to-machine clients, devices, ...) and their types.
 
-use crate::JsonMap;
+use crate::event::JsonMap;
 use uuid::Uuid;
 
 use super::model;
-use crate::Instant;
+use crate::event::Instant;
 
 model! {
     /// An entity (`Entity`): something users or other entities can be

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::JsonMap;
+use crate::event::JsonMap;
 use uuid::Uuid;
 
 use super::model;
-use crate::Instant;
+use crate::event::Instant;
 
 model! {
     /// A group of users (`Group`).

@@ -1,12 +1,12 @@
 //! Entries of FusionAuth's audit log and event log, and the email a user
 //! action sends.
 
-use crate::JsonMap;
+use crate::event::JsonMap;
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::{EventLogType, model};
-use crate::Instant;
+use crate::event::Instant;
 
 model! {
     /// An entry of the audit log (`AuditLog`): who changed what.

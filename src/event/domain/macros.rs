@@ -27,7 +27,7 @@ macro_rules! model {
             )*
             /// Fields this version does not know, kept so nothing is lost.
             #[serde(flatten)]
-            pub extra: $crate::JsonMap,
+            pub extra: $crate::event::JsonMap,
         }
 
         impl $crate::event::open::OpenObject for $name {
@@ -46,7 +46,7 @@ macro_rules! model {
                 $crate::event::open::read_known_fields!(state, key, map; $($field $($wire)?),*)
             }
 
-            fn extra(state: &mut Self) -> &mut $crate::JsonMap {
+            fn extra(state: &mut Self) -> &mut $crate::event::JsonMap {
                 &mut state.extra
             }
 

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::JsonMap;
+use crate::event::JsonMap;
 use uuid::Uuid;
 
 use super::{
     BreachedPasswordStatus, ChangePasswordReason, ContentStatus, GroupMember,
     IdentityVerifiedReason, UserTwoFactorConfiguration, model,
 };
-use crate::Instant;
+use crate::event::Instant;
 
 model! {
     /// A user, as FusionAuth puts it in events (`User`).

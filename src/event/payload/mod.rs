@@ -96,7 +96,7 @@ macro_rules! payload {
         pub struct $name {
             /// The fields every event carries: id, type, tenant, info, ...
             #[serde(flatten)]
-            pub envelope: $crate::Envelope,
+            pub envelope: $crate::event::Envelope,
             $(
                 $(#[$fmeta])*
                 #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,24 +104,24 @@ macro_rules! payload {
             )*
             /// Fields this version does not know, kept so nothing is lost.
             #[serde(flatten)]
-            pub extra: $crate::JsonMap,
+            pub extra: $crate::event::JsonMap,
         }
 
         impl Default for $name {
             fn default() -> Self {
                 $name {
-                    envelope: $crate::Envelope {
-                        event_type: $crate::EventType::$name.as_str().to_owned(),
-                        ..$crate::Envelope::default()
+                    envelope: $crate::event::Envelope {
+                        event_type: $crate::event::EventType::$name.as_str().to_owned(),
+                        ..$crate::event::Envelope::default()
                     },
                     $($field: None,)*
-                    extra: $crate::JsonMap::new(),
+                    extra: $crate::event::JsonMap::new(),
                 }
             }
         }
 
-        impl $crate::EventPayload for $name {
-            const EVENT_TYPE: $crate::EventType = $crate::EventType::$name;
+        impl $crate::event::EventPayload for $name {
+            const EVENT_TYPE: $crate::event::EventType = $crate::event::EventType::$name;
         }
 
         impl $crate::event::open::OpenObject for $name {
@@ -146,7 +146,7 @@ macro_rules! payload {
                 payload.envelope.read_known(&mut state.has_type, key, map)
             }
 
-            fn extra(state: &mut Self::State) -> &mut $crate::JsonMap {
+            fn extra(state: &mut Self::State) -> &mut $crate::event::JsonMap {
                 &mut state.payload.extra
             }
 
@@ -353,7 +353,7 @@ impl From<UnknownEvent> for Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::EventPayload;
+    use crate::event::EventPayload;
 
     #[test]
     fn a_known_type_is_read_into_its_struct() {

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::{payload, payloads_with};
-use crate::Instant;
+use crate::event::Instant;
 use crate::event::domain::{
     Email, IdentityInfo, IdentityProviderLink, User, UserActionPhase, UserRegistration,
 };

@@ -142,7 +142,7 @@ impl RedisQueue {
     /// takes it over ([`DEFAULT_RECLAIM_IDLE`]). A [`Worker`] on this queue
     /// keeps its handler deadline below it (half, by default).
     ///
-    /// [`Worker`]: fusionauth_webhooks::delivery::Worker
+    /// [`Worker`]: fusionauth_webhooks::Worker
     pub fn reclaim_idle(mut self, idle: Duration) -> RedisQueue {
         self.reclaim_idle = idle;
         self

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::support::{event, eventually};
-use fusionauth_webhooks::delivery::{Deduplicator, Queue, Worker};
+use fusionauth_webhooks::Worker;
+use fusionauth_webhooks::delivery::{Deduplicator, Queue};
 use fusionauth_webhooks::{Event, EventType, Router};
 use fusionauth_webhooks_redis::testing::RedisCluster;
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};

@@ -8,7 +8,8 @@
 use std::time::Duration;
 
 use crate::support::{config, event, redis};
-use fusionauth_webhooks::delivery::{Message, Queue, QueueError, Worker};
+use fusionauth_webhooks::Worker;
+use fusionauth_webhooks::delivery::{Message, Queue, QueueError};
 use fusionauth_webhooks::{EventType, Router};
 use fusionauth_webhooks_redis::RedisQueue;
 use uuid::Uuid;

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::support::{config, event, eventually, raw};
-use fusionauth_webhooks::delivery::{Queue, Worker};
+use fusionauth_webhooks::Worker;
+use fusionauth_webhooks::delivery::Queue;
 use fusionauth_webhooks::{EventType, Router};
 use fusionauth_webhooks_redis::RedisQueue;
 use fusionauth_webhooks_redis::testing::RedisServer;

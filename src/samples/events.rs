@@ -7,13 +7,13 @@ use super::{
     GOOGLE_IDENTITY_PROVIDER_ID, GROUP_ID, USER_ID, audit_log, entity, envelope, event_log, group,
     identity_provider_link, membership, refresh_token, registration, user,
 };
-use crate::domain::AuthenticationThreat::{ImpossibleTravel, UnrecognizedDevice};
 use crate::domain::{
     ClientRisk, ContentStatus, Email, EmailAddress, Entity, Group, IdentityInfo, LoginFailedReason,
     LoginFailedReasonCode, MessageType, TwoFactorMethod, User, UserActionPhase, UserRegistration,
 };
-use crate::payload::*;
-use crate::{EventType, Instant, Payload};
+use crate::event::domain::AuthenticationThreat::{ImpossibleTravel, UnrecognizedDevice};
+use crate::event::payload::*;
+use crate::event::{EventType, Instant, Payload};
 
 /// A second user, Bruno Costa: imported in bulk, and the holder of the login
 /// ids in the duplicate login id samples.
@@ -49,7 +49,7 @@ macro_rules! samples {
         #[doc = concat!("A sample [`", stringify!($ty), "`] event.")]
         pub fn $name() -> $ty {
             $ty {
-                envelope: crate::Envelope { linked_object_id: $linked, ..envelope(EventType::$ty) },
+                envelope: crate::event::Envelope { linked_object_id: $linked, ..envelope(EventType::$ty) },
                 $($field: Some($value),)*
                 ..$ty::default()
             }

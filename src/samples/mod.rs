@@ -1,5 +1,6 @@
 //! Realistic sample events of every type, written for this crate (made-up
-//! people, ids and instants), to feed handlers in tests.
+//! people, ids and instants), to feed handlers in tests (feature `samples`,
+//! on with `testing`).
 //!
 //! There is a function per event type returning its typed payload
 //! ([`user_delete`], [`group_member_add`], ...), building blocks for the
@@ -13,7 +14,7 @@
 //! ```
 //! use fusionauth_webhooks::domain::User;
 //! use fusionauth_webhooks::payload::UserDelete;
-//! use fusionauth_webhooks::testing::samples;
+//! use fusionauth_webhooks::samples;
 //! use fusionauth_webhooks::{Event, EventType, Payload};
 //!
 //! // A user.delete about another user: tweak the sample, then make a body.
@@ -44,7 +45,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{EventRequest, EventType, Instant, Payload};
+use crate::event::{EventRequest, EventType, Instant, Payload};
 
 pub use blocks::*;
 pub use events::*;

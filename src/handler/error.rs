@@ -1,91 +1,13 @@
-//! What a handler is, and how it says an event was not handled.
+//! [`HandlerError`]: why a handler did not process an event, as a kind each
+//! door translates (the webhook to a status, a worker to retry or dead letter).
 
 use std::any::Any;
 use std::error::Error as StdError;
 use std::fmt;
-use std::future::Future;
-use std::panic::AssertUnwindSafe;
 
-use async_trait::async_trait;
-use futures_util::FutureExt as _;
-use futures_util::future::BoxFuture;
 use http::StatusCode;
 
-use crate::Event;
-
-/// Handles one event; `Ok` means it is processed and FusionAuth may forget it.
-///
-/// Implemented for every `Fn(Event) -> impl Future<Output = Result<(), HandlerError>>`
-/// that is `Send + Sync + 'static`, so an async closure is a handler. Implement
-/// it yourself for a handler with state of its own; register it with
-/// [`Router::on_event`](crate::Router::on_event) and friends.
-///
-/// ```
-/// use std::sync::Arc;
-/// use std::sync::atomic::{AtomicUsize, Ordering};
-/// use fusionauth_webhooks::{Event, EventHandler, EventType, HandlerError, Router};
-///
-/// /// Counts the events of each tenant it sees (a stand-in for a database pool).
-/// struct AuditTrail {
-///     seen: Arc<AtomicUsize>,
-/// }
-///
-/// #[async_trait::async_trait]
-/// impl EventHandler for AuditTrail {
-///     async fn handle(&self, event: Event) -> Result<(), HandlerError> {
-///         // A deliberate veto: FusionAuth fails a transactional operation.
-///         if event.tenant_id().is_none() {
-///             return Err(HandlerError::reject("[missingTenant]"));
-///         }
-///         self.seen.fetch_add(1, Ordering::SeqCst);
-///         Ok(())
-///     }
-/// }
-///
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let seen = Arc::new(AtomicUsize::new(0));
-/// let router = Router::new().on_event(EventType::UserCreate, AuditTrail { seen: seen.clone() });
-/// let event = Event::parse(
-///     r#"{"event":{"type":"user.create","tenantId":"3c219e58-ed0e-4b18-ad48-f4f92793ae32"}}"#.into(),
-/// )?;
-/// assert!(router.run(&event).await.is_success());
-/// assert_eq!(seen.load(Ordering::SeqCst), 1);
-/// # Ok(())
-/// # }
-/// ```
-#[async_trait]
-pub trait EventHandler: Send + Sync + 'static {
-    /// Processes the event. The webhook answers 2xx only after this returns
-    /// `Ok` (and every other handler for the event has too).
-    async fn handle(&self, event: Event) -> Result<(), HandlerError>;
-}
-
-#[async_trait]
-impl<F, Fut> EventHandler for F
-where
-    F: Fn(Event) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,
-{
-    async fn handle(&self, event: Event) -> Result<(), HandlerError> {
-        self(event).await
-    }
-}
-
 type BoxError = Box<dyn StdError + Send + Sync + 'static>;
-
-/// What a handler's call comes to.
-pub(crate) type HandlerResult = Result<(), HandlerError>;
-
-/// Awaits a handler's call, turning a panic into that handler's failure
-/// (500 for this event only): one panicking handler never takes the process,
-/// or the other handlers of the event, down with it.
-pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> HandlerResult {
-    AssertUnwindSafe(call)
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|panic| Err(HandlerError::panicked(panic)))
-}
 
 /// Why a handler did not process an event, which decides the HTTP status:
 /// [`reject`](HandlerError::reject) is a deliberate veto (400, or the status
@@ -107,10 +29,10 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
 /// `Box<dyn Error + Send + Sync>`. For any other error (your database's, your
 /// own), `?` fails to compile with "the trait `From<MyError>` is not
 /// implemented for `HandlerError`". Either say what the error means where it
-/// happens, with [`ResultExt`]:
+/// happens, with [`ResultExt`](crate::ResultExt):
 ///
 /// ```
-/// use fusionauth_webhooks::{HandlerError, ResultExt};
+/// use fusionauth_webhooks::{HandlerError, HandlerErrorKind, ResultExt};
 ///
 /// #[derive(Debug, thiserror::Error)]
 /// #[error("the database is down")]
@@ -122,7 +44,7 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
 ///     delete_rows().or_retry_later()?; // 503: FusionAuth retries
 ///     Ok(())
 /// }
-/// assert_eq!(handler().unwrap_err().status(), 503);
+/// assert_eq!(handler().unwrap_err().kind(), HandlerErrorKind::RetryLater);
 /// ```
 ///
 /// or once for the type, with `impl From<MyError> for HandlerError`
@@ -132,15 +54,14 @@ pub(crate) async fn catch_panic(call: BoxFuture<'static, HandlerResult>) -> Hand
 /// `HandlerError::internal("what failed")` for a failure (500).
 ///
 /// ```
-/// use fusionauth_webhooks::HandlerError;
-/// use http::StatusCode;
+/// use fusionauth_webhooks::{HandlerError, HandlerErrorKind};
 ///
 /// fn load() -> Result<String, HandlerError> {
 ///     let text = std::fs::read_to_string("/no/such/file")?; // io::Error -> 500
 ///     Ok(text)
 /// }
-/// assert_eq!(load().unwrap_err().status(), StatusCode::INTERNAL_SERVER_ERROR);
-/// assert_eq!(HandlerError::reject("[emailTaken]").status(), StatusCode::BAD_REQUEST);
+/// assert_eq!(load().unwrap_err().kind(), HandlerErrorKind::Internal);
+/// assert_eq!(HandlerError::reject("[emailTaken]").kind(), HandlerErrorKind::Rejected);
 /// ```
 pub struct HandlerError {
     kind: Kind,
@@ -218,7 +139,7 @@ impl HandlerError {
     }
 
     /// A handler panicked (500); the panic's message is kept for the log.
-    fn panicked(panic: Box<dyn Any + Send>) -> HandlerError {
+    pub(super) fn panicked(panic: Box<dyn Any + Send>) -> HandlerError {
         let message = panic
             .downcast_ref::<&str>()
             .map(|text| (*text).to_owned())
@@ -234,12 +155,42 @@ impl HandlerError {
         HandlerError { kind, source: None }
     }
 
-    /// The HTTP status this error answers with.
-    pub fn status(&self) -> StatusCode {
+    /// What kind of failure this is. Each door decides what it means: the
+    /// webhook answers with a status (the [status table](crate#status-codes)),
+    /// a [`Worker`](crate::Worker) retries the event or dead-letters it.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{HandlerError, HandlerErrorKind};
+    ///
+    /// assert_eq!(HandlerError::retry_later().kind(), HandlerErrorKind::RetryLater);
+    /// assert_eq!(HandlerError::reject("[blocked]").kind(), HandlerErrorKind::Rejected);
+    /// ```
+    pub fn kind(&self) -> HandlerErrorKind {
+        match self.kind {
+            Kind::Reject { .. } => HandlerErrorKind::Rejected,
+            Kind::RetryLater => HandlerErrorKind::RetryLater,
+            Kind::TimedOut => HandlerErrorKind::TimedOut,
+            Kind::Internal => HandlerErrorKind::Internal,
+            Kind::Panicked => HandlerErrorKind::Panicked,
+        }
+    }
+
+    /// The status a rejection asked for (400 unless
+    /// [`reject_with_status`](HandlerError::reject_with_status) named
+    /// another); `None` for other kinds.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::HandlerError;
+    /// use http::StatusCode;
+    ///
+    /// let taken = HandlerError::reject_with_status(StatusCode::CONFLICT, "[emailTaken]");
+    /// assert_eq!(taken.rejection_status(), Some(StatusCode::CONFLICT));
+    /// assert_eq!(HandlerError::internal("db down").rejection_status(), None);
+    /// ```
+    pub fn rejection_status(&self) -> Option<StatusCode> {
         match &self.kind {
-            Kind::Reject { status, .. } => *status,
-            Kind::RetryLater | Kind::TimedOut => StatusCode::SERVICE_UNAVAILABLE,
-            Kind::Internal | Kind::Panicked => StatusCode::INTERNAL_SERVER_ERROR,
+            Kind::Reject { status, .. } => Some(*status),
+            _ => None,
         }
     }
 
@@ -263,16 +214,41 @@ impl HandlerError {
     pub fn is_rejection(&self) -> bool {
         matches!(self.kind, Kind::Reject { .. })
     }
+}
 
-    /// A short name of the kind, for logs: `rejected`, `retry_later`,
+/// The kinds of [`HandlerError`], as [`HandlerError::kind`] tells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HandlerErrorKind {
+    /// A deliberate rejection: a veto of a transactional event
+    /// ([`HandlerError::reject`]).
+    Rejected,
+    /// Not now: a dependency is down ([`HandlerError::retry_later`]).
+    RetryLater,
+    /// The handler ran out of time ([`HandlerError::timed_out`]).
+    TimedOut,
+    /// The handler failed ([`HandlerError::internal`]).
+    Internal,
+    /// The handler panicked.
+    Panicked,
+}
+
+impl HandlerErrorKind {
+    /// A short name for logs and metrics: `rejected`, `retry_later`,
     /// `timed_out`, `internal` or `panicked`.
-    pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            Kind::Reject { .. } => "rejected",
-            Kind::RetryLater => "retry_later",
-            Kind::TimedOut => "timed_out",
-            Kind::Internal => "internal",
-            Kind::Panicked => "panicked",
+    ///
+    /// ```
+    /// use fusionauth_webhooks::HandlerError;
+    ///
+    /// assert_eq!(HandlerError::timed_out().kind().as_str(), "timed_out");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandlerErrorKind::Rejected => "rejected",
+            HandlerErrorKind::RetryLater => "retry_later",
+            HandlerErrorKind::TimedOut => "timed_out",
+            HandlerErrorKind::Internal => "internal",
+            HandlerErrorKind::Panicked => "panicked",
         }
     }
 }
@@ -332,46 +308,9 @@ internal_from!(
     std::num::ParseIntError,
     std::str::Utf8Error,
     std::string::FromUtf8Error,
-    crate::ParseError,
+    crate::event::ParseError,
     BoxError,
 );
-
-/// Turns any `Result` into a handler result, choosing what its error means.
-///
-/// ```
-/// use fusionauth_webhooks::{HandlerError, ResultExt};
-///
-/// fn charge() -> Result<(), std::io::Error> {
-///     Err(std::io::Error::other("payment service unreachable"))
-/// }
-/// let outcome: Result<(), HandlerError> = charge().or_retry_later();
-/// assert_eq!(outcome.unwrap_err().status(), http::StatusCode::SERVICE_UNAVAILABLE);
-/// ```
-pub trait ResultExt<T> {
-    /// On error, a 500 with the error as source.
-    fn or_internal(self) -> Result<T, HandlerError>;
-    /// On error, a 503 with the error as source.
-    fn or_retry_later(self) -> Result<T, HandlerError>;
-    /// On error, a 400 rejection with `code`, with the error as source.
-    fn or_reject(self, code: &str) -> Result<T, HandlerError>;
-}
-
-impl<T, E> ResultExt<T> for Result<T, E>
-where
-    E: Into<BoxError>,
-{
-    fn or_internal(self) -> Result<T, HandlerError> {
-        self.map_err(HandlerError::internal)
-    }
-
-    fn or_retry_later(self) -> Result<T, HandlerError> {
-        self.map_err(|error| HandlerError::retry_later().with_source(error))
-    }
-
-    fn or_reject(self, code: &str) -> Result<T, HandlerError> {
-        self.map_err(|error| HandlerError::reject(code).with_source(error))
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -381,10 +320,10 @@ mod tests {
     fn a_rejection_never_carries_a_success_status() {
         for status in [StatusCode::OK, StatusCode::FOUND, StatusCode::CONTINUE] {
             let error = HandlerError::reject_with_status(status, "[nope]");
-            assert_eq!(error.status(), StatusCode::BAD_REQUEST);
+            assert_eq!(error.rejection_status(), Some(StatusCode::BAD_REQUEST));
         }
         let conflict = HandlerError::reject_with_status(StatusCode::CONFLICT, "[dup]");
-        assert_eq!(conflict.status(), StatusCode::CONFLICT);
+        assert_eq!(conflict.rejection_status(), Some(StatusCode::CONFLICT));
         assert_eq!(conflict.code(), Some("[dup]"));
     }
 
@@ -397,22 +336,23 @@ mod tests {
     }
 
     #[test]
-    fn each_kind_maps_to_its_status() {
+    fn each_constructor_makes_its_kind() {
         assert_eq!(
-            HandlerError::retry_later().status(),
-            StatusCode::SERVICE_UNAVAILABLE
+            HandlerError::reject("[x]").kind(),
+            HandlerErrorKind::Rejected
         );
         assert_eq!(
-            HandlerError::timed_out().status(),
-            StatusCode::SERVICE_UNAVAILABLE
+            HandlerError::retry_later().kind(),
+            HandlerErrorKind::RetryLater
+        );
+        assert_eq!(HandlerError::timed_out().kind(), HandlerErrorKind::TimedOut);
+        assert_eq!(
+            HandlerError::internal("x").kind(),
+            HandlerErrorKind::Internal
         );
         assert_eq!(
-            HandlerError::internal("x").status(),
-            StatusCode::INTERNAL_SERVER_ERROR
-        );
-        assert_eq!(
-            HandlerError::panicked(Box::new("boom")).status(),
-            StatusCode::INTERNAL_SERVER_ERROR
+            HandlerError::panicked(Box::new("boom")).kind(),
+            HandlerErrorKind::Panicked
         );
     }
 

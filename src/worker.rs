@@ -1,19 +1,19 @@
-//! Consuming a queue: running a router's handlers on each event, with
-//! deduplication, retries with backoff and a dead letter.
+//! The queue's door: running a router's handlers on each queued event, with
+//! deduplication, retries with backoff and a dead letter (feature
+//! `delivery`).
 
 use std::fmt;
-use std::future::{Future, pending};
+use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::{Either, join_all, select};
 
-use super::LOG_TARGET;
-use super::dedup::{Deduplicated, Deduplicator};
-use super::queue::{Message, Queue, QueueError};
-use crate::event::AnyPayload;
-use crate::{Event, Router, RunOutcome};
+use crate::delivery::{Deduplicator, LOG_TARGET, Message, Queue, QueueError};
+use crate::dispatch::{Concluded, Deadline, Dispatched, Dispatcher};
+use crate::router::{Router, RunOutcome};
+use crate::timer::Timer;
 
 /// The default number of attempts before an event goes to the dead letters.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
@@ -26,9 +26,9 @@ const RECEIVE_WAIT: Duration = Duration::from_secs(1);
 const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
 
 /// Consumes a [`Queue`] and runs a [`Router`]'s handlers on each event: the
-/// other half of [`Router::enqueue`].
+/// other half of [`WebhookBuilder::enqueue`](crate::WebhookBuilder::enqueue).
 ///
-/// For each message: parse it (as [`Event::parse`] does, reading a typed
+/// For each message: parse it (as [`Event::parse`](crate::Event::parse) does, reading a typed
 /// handler's payload in the same pass), then run the router (as
 /// [`Router::run_until`] does, with the [handler deadline](Worker::handler_timeout)),
 /// deduplicated on the event id when a store is set (the same store as the
@@ -53,8 +53,8 @@ const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
 /// ```
 /// use std::sync::Arc;
 /// use std::time::Duration;
-/// use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue, Worker};
-/// use fusionauth_webhooks::{EventType, HandlerError, Router};
+/// use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue};
+/// use fusionauth_webhooks::{EventType, HandlerError, Router, Worker};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -76,13 +76,11 @@ const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
 /// ```
 #[derive(Clone)]
 pub struct Worker {
-    router: Router,
+    dispatcher: Dispatcher,
     queue: Arc<dyn Queue>,
-    dedup: Option<Deduplicator>,
     max_attempts: u32,
     backoff: Duration,
     max_backoff: Duration,
-    handler_timeout: Option<Duration>,
     batch: usize,
 }
 
@@ -91,6 +89,16 @@ enum Settled {
     Acked,
     Retried,
     DeadLettered,
+}
+
+/// What the worker made of a run while the event's claim was held.
+enum Verdict {
+    /// Handled (or nothing to do): acknowledge.
+    Done,
+    /// Failed, with attempts left: retry after a backoff.
+    Failed(RunOutcome),
+    /// Given up on, and the dead letter's write came to this.
+    DeadLettered(Result<Settled, QueueError>),
 }
 
 impl Worker {
@@ -103,13 +111,11 @@ impl Worker {
         // and a busy machine, before another worker takes the message over.
         let handler_timeout = queue.reclaim_idle().map(|idle| idle / 2);
         Worker {
-            router,
+            dispatcher: Dispatcher::new(router).deadline(deadline(handler_timeout)),
             queue,
-            dedup: None,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             backoff: DEFAULT_RETRY_BACKOFF,
             max_backoff: DEFAULT_MAX_BACKOFF,
-            handler_timeout,
             batch: DEFAULT_BATCH,
         }
     }
@@ -117,7 +123,7 @@ impl Worker {
     /// Runs each event at most once per id, with this store (or
     /// [`Deduplicator`]): use the webhook's.
     pub fn deduplicate(mut self, dedup: impl Into<Deduplicator>) -> Worker {
-        self.dedup = Some(dedup.into());
+        self.dispatcher = self.dispatcher.deduplicate(Some(dedup.into()));
         self
     }
 
@@ -154,7 +160,7 @@ impl Worker {
                  the queue's idle time"
             );
         }
-        self.handler_timeout = Some(timeout);
+        self.dispatcher = self.dispatcher.deadline(deadline(Some(timeout)));
         self
     }
 
@@ -176,9 +182,7 @@ impl Worker {
                 Either::Left((batch, _)) => batch,
             };
             match batch {
-                Ok(messages) => {
-                    join_all(messages.into_iter().map(|message| self.process(message))).await;
-                }
+                Ok(messages) => self.process_all(messages).await,
                 Err(error) => {
                     tracing::warn!(target: LOG_TARGET, %error, "receiving from the queue failed");
                     let pause = pin!(tokio::time::sleep(AFTER_QUEUE_ERROR));
@@ -195,13 +199,24 @@ impl Worker {
     pub async fn run_once(&self, wait: Duration) -> Result<usize, QueueError> {
         let messages = self.queue.receive(self.batch, wait).await?;
         let count = messages.len();
-        join_all(messages.into_iter().map(|message| self.process(message))).await;
+        self.process_all(messages).await;
         Ok(count)
     }
 
+    /// Handles a batch, its messages concurrently.
+    async fn process_all(&self, messages: Vec<Message>) {
+        join_all(messages.into_iter().map(|message| self.process(message))).await;
+    }
+
     async fn process(&self, message: Message) {
-        let settled = match self.router.parse(message.payload.clone()) {
-            Ok((event, payload)) => self.deliver(&message, &event, payload).await,
+        let settled = match self.dispatcher.read(message.payload.clone(), |_| false) {
+            Ok(read) => {
+                let dispatched = self
+                    .dispatcher
+                    .run(read, |outcome| self.conclude(&message, outcome))
+                    .await;
+                self.settle(&message, dispatched).await
+            }
             Err(error) => {
                 self.dead_letter(&message, &format!("invalid body: {error}"))
                     .await
@@ -222,59 +237,54 @@ impl Worker {
         }
     }
 
-    async fn deliver(
+    /// Decides on a run while the event's claim is held: a run that failed
+    /// for good (the last attempt, or a payload that cannot parse) is
+    /// dead-lettered here, before the claim is completed, so that a crash in
+    /// between leaves the event to run again, never lost.
+    async fn conclude(&self, message: &Message, outcome: RunOutcome) -> Concluded<Verdict> {
+        if outcome.is_success() {
+            return Concluded {
+                result: Verdict::Done,
+                done: true,
+            };
+        }
+        let last = message.attempt >= self.max_attempts;
+        if last || matches!(outcome, RunOutcome::InvalidPayload(_)) {
+            let settled = self.dead_letter(message, &failure(&outcome)).await;
+            let done = settled.is_ok();
+            return Concluded {
+                result: Verdict::DeadLettered(settled),
+                done,
+            };
+        }
+        Concluded {
+            result: Verdict::Failed(outcome),
+            done: false,
+        }
+    }
+
+    /// What each dispatch result does to the message: the worker's whole
+    /// mapping, in one place.
+    async fn settle(
         &self,
         message: &Message,
-        event: &Event,
-        payload: Option<AnyPayload>,
+        dispatched: Dispatched<Verdict>,
     ) -> Result<Settled, QueueError> {
-        let last = message.attempt >= self.max_attempts;
-        // The dead letter is written before the claim is completed, so that a
-        // crash in between leaves the event to be run again, never lost.
-        let work = || async {
-            let outcome = self.run_router(event, payload).await;
-            let give_up = last || matches!(outcome, RunOutcome::InvalidPayload(_));
-            if !outcome.is_success() && give_up {
-                let settled = self.dead_letter(message, &failure(&outcome)).await;
-                return (outcome, Some(settled));
-            }
-            (outcome, None)
-        };
-        let settle = |(outcome, dead): &(RunOutcome, Option<Result<Settled, QueueError>>)| {
-            outcome.is_success() || matches!(dead, Some(Ok(_)))
-        };
-        let (outcome, dead) = match (&self.dedup, event.id()) {
-            (Some(dedup), Some(id)) => match dedup.run(id, work, settle).await {
-                Deduplicated::Ran(ran) => ran,
-                Deduplicated::Duplicate => return self.ack(message).await,
-                Deduplicated::StillRunning => return self.retry(message).await,
-                Deduplicated::Unavailable(error) => {
-                    tracing::warn!(target: LOG_TARGET, %error, "deduplication store unavailable");
-                    return self.retry(message).await;
-                }
-            },
-            _ => work().await,
-        };
-        match dead {
-            Some(settled) => settled,
-            None if outcome.is_success() => self.ack(message).await,
-            None => {
+        match dispatched {
+            Dispatched::Ran(Verdict::Done) | Dispatched::Duplicate => self.ack(message).await,
+            Dispatched::Ran(Verdict::DeadLettered(settled)) => settled,
+            Dispatched::Ran(Verdict::Failed(outcome)) => {
                 tracing::info!(
                     target: LOG_TARGET, message = %message.id, attempt = message.attempt,
                     outcome = outcome.name(), "queued event failed; retrying"
                 );
                 self.retry(message).await
             }
-        }
-    }
-
-    async fn run_router(&self, event: &Event, payload: Option<AnyPayload>) -> RunOutcome {
-        match self.handler_timeout {
-            Some(timeout) => {
-                let deadline = tokio::time::sleep(timeout);
-                self.router.run_read(event, payload, deadline).await
+            Dispatched::StillRunning => self.retry(message).await,
+            Dispatched::StoreUnavailable(error) => {
+                tracing::warn!(target: LOG_TARGET, %error, "deduplication store unavailable");
+                self.retry(message).await
             }
-            None => self.router.run_read(event, payload, pending()).await,
         }
     }
 
@@ -309,6 +319,13 @@ impl Worker {
     }
 }
 
+/// The deadline of `timeout`, measured with tokio's timer.
+fn deadline(timeout: Option<Duration>) -> Option<Deadline> {
+    timeout
+        .zip(Timer::tokio())
+        .map(|(timeout, timer)| Deadline { timeout, timer })
+}
+
 fn failure(outcome: &RunOutcome) -> String {
     match outcome {
         RunOutcome::InvalidPayload(error) => format!("invalid payload: {error}"),
@@ -320,12 +337,10 @@ fn failure(outcome: &RunOutcome) -> String {
 impl fmt::Debug for Worker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Worker")
-            .field("router", &self.router)
-            .field("dedup", &self.dedup)
+            .field("dispatcher", &self.dispatcher)
             .field("max_attempts", &self.max_attempts)
             .field("backoff", &self.backoff)
             .field("max_backoff", &self.max_backoff)
-            .field("handler_timeout", &self.handler_timeout)
             .field("batch", &self.batch)
             .finish_non_exhaustive()
     }

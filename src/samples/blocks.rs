@@ -15,7 +15,7 @@ use crate::domain::{
     RefreshTokenMetaData, TotpAlgorithm, TwoFactorMethod, User, UserIdentity, UserRegistration,
     UserTwoFactorConfiguration,
 };
-use crate::{Envelope, EventInfo, EventType, Instant, JsonMap, Location};
+use crate::event::{Envelope, EventInfo, EventType, Instant, JsonMap, Location};
 
 /// An instant `minutes` before [`CREATE_INSTANT`](super::CREATE_INSTANT).
 fn minutes_before(minutes: i64) -> Option<Instant> {
@@ -93,7 +93,7 @@ pub fn user() -> User {
         active: Some(true),
         birth_date: Some("1991-03-14".into()),
         breached_password_last_checked_instant: minutes_before(60 * 24 * 3),
-        breached_password_status: Some(crate::domain::BreachedPasswordStatus::None),
+        breached_password_status: Some(crate::event::domain::BreachedPasswordStatus::None),
         connector_id: Some(FUSIONAUTH_CONNECTOR_ID),
         data: object(json!({"department": "Robotics", "employeeNumber": 4711, "newsletter": true})),
         email: Some("ada.okafor@example.com".into()),
@@ -304,7 +304,7 @@ pub fn refresh_token() -> RefreshToken {
         id: Some(Uuid::from_u128(0xf6b8d0c2_4a5c_4e7a_9b9d_3e5a7c9f1b2d)),
         insert_instant: minutes_before(60 * 24),
         meta_data: Some(RefreshTokenMetaData {
-            device: Some(crate::domain::DeviceInfo {
+            device: Some(crate::event::domain::DeviceInfo {
                 description: Some("Ada's phone".into()),
                 last_accessed_address: Some("203.0.113.42".into()),
                 last_accessed_instant: minutes_before(10),
