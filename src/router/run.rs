@@ -11,7 +11,7 @@ use http::StatusCode;
 use super::Router;
 use crate::event::AnyPayload;
 use crate::handler::{HandlerError, HandlerResult, catch_panic};
-use crate::{Event, ParseError};
+use crate::{Event, ParseError, ParseErrorKind};
 
 /// What running a [`Router`] on one event came to.
 ///
@@ -28,8 +28,9 @@ pub enum RunOutcome {
     /// The event belongs to a tenant or application the router is not for:
     /// nothing ran.
     FilteredOut(FilterReason),
-    /// A typed handler's payload did not parse, so no handler ran. Retrying
-    /// the same bytes cannot help.
+    /// A typed handler's payload did not parse, or would take more memory
+    /// than its budget ([`ParseErrorKind::OverBudget`], 413), so no handler
+    /// ran. Retrying the same bytes cannot help.
     InvalidPayload(ParseError),
     /// A handler failed, panicked or ran out of time; the first failure in
     /// registration order. The other handlers ran to completion (or to the
@@ -91,6 +92,9 @@ impl RunOutcome {
         match self {
             RunOutcome::Handled | RunOutcome::Unrouted | RunOutcome::FilteredOut(_) => {
                 StatusCode::OK
+            }
+            RunOutcome::InvalidPayload(error) if error.kind() == ParseErrorKind::OverBudget => {
+                StatusCode::PAYLOAD_TOO_LARGE
             }
             RunOutcome::InvalidPayload(_) => StatusCode::BAD_REQUEST,
             RunOutcome::Failed(error) => error.status(),

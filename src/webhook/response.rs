@@ -5,10 +5,10 @@ use http::header::{ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderValue, Response, StatusCode};
 use serde_json::json;
 
-use crate::ParseError;
 use crate::auth::{Authenticator, Unauthorized};
 use crate::codes;
 use crate::router::RunOutcome;
+use crate::{ParseError, ParseErrorKind};
 
 /// The target every request's log line is written under.
 pub(crate) const LOG_TARGET: &str = "fusionauth_webhooks";
@@ -63,6 +63,9 @@ impl Outcome {
             Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Outcome::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Outcome::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Outcome::InvalidBody(error) if error.kind() == ParseErrorKind::OverBudget => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Outcome::BodyUnreadable | Outcome::InvalidBody(_) => StatusCode::BAD_REQUEST,
             #[cfg(feature = "delivery")]
             Outcome::Delivery(delivery) => delivery.status(),
@@ -79,6 +82,9 @@ impl Outcome {
             Outcome::BodyTimeout => "body_timeout",
             Outcome::UnsupportedMediaType { .. } => "unsupported_media_type",
             Outcome::BodyUnreadable => "body_unreadable",
+            Outcome::InvalidBody(error) if error.kind() == ParseErrorKind::OverBudget => {
+                "over_memory_budget"
+            }
             Outcome::InvalidBody(_) => "invalid_body",
             #[cfg(feature = "delivery")]
             Outcome::Delivery(delivery) => delivery.name(),
