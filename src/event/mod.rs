@@ -16,7 +16,7 @@
 //! included; `tests/memory.rs` and `benches/memory.sh`):
 //!
 //! - a realistic `user.delete` of 7 MiB (18,000 registrations with custom
-//!   data): about 2.4x;
+//!   data): about 2.3x in heap (2.5x in resident memory);
 //! - a 6 MiB unknown field: about 2x, its text once more.
 //!
 //! What a payload costs depends on the shape of its JSON, not only on its
