@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # HTTP load test: each adapter's example receiver against a hand-written axum
-# receiver (benches/baseline_axum.rs), one after the other, on 127.0.0.1.
+# receiver (benches/baseline_axum.rs) and the floor (benches/null_axum.rs: an
+# axum receiver that reads the body and answers 200, no credential check, no
+# JSON), one after the other, on 127.0.0.1.
 #
-#   bash benches/load.sh                # about 8 minutes
+#   bash benches/load.sh                # about 12 minutes
 #   (typed_axum: the SDK doing equal work, a typed payload of every event)
-#   DURATION=3 ROUNDS=1 CONNECTIONS="16" FIXED="" SERVERS="baseline_axum axum" bash benches/load.sh
+#   DURATION=3 ROUNDS=1 CONNECTIONS="16" FIXED="" SERVERS="null_axum baseline_axum axum" bash benches/load.sh
+#   PIN=0 bash benches/load.sh          # server and load generator not pinned
 #
 # Two phases per server:
 # 1. closed loop (wrk): as many requests as the server takes at 1, 16 and 64
 #    connections: requests/s, p50 and p99 latency;
 # 2. fixed rate (oha, FIXED="connections:requests-per-second ...", default
-#    "1:2000 16:10000", below every server's capacity; FIXED="" skips it):
-#    p50 and p99 at the same offered load, corrected for coordinated
-#    omission. In the closed loop a faster server is also offered more load,
-#    so its p99 is not comparable; and at one connection wrk's p99 swings by
-#    several times between runs of the same binary on a small VM.
+#    "1:2000 16:10000 64:10000", below every server's capacity; FIXED=""
+#    skips it): p50 and p99 at the same offered load, corrected for
+#    coordinated omission. In the closed loop a faster server is also
+#    offered more load, so its p99 is not comparable; and at one connection
+#    wrk's p99 swings by several times between runs of the same binary on a
+#    small VM.
 # Then peak RSS. Each figure is the median of ROUNDS rounds (default 3, each
-# 5 s per run), and comes with its ratio to the baseline.
+# 5 s per run), and comes with its ratio to the baseline and to the floor.
 #
 # Installs wrk from Debian's packages and oha with `cargo install --locked`
 # when they are missing (needs root for apt; oha takes about 4 minutes to
@@ -24,15 +28,17 @@
 #
 # On a machine with two or more cores the server runs on core 0 and wrk on
 # core 1 (taskset), so the two do not steal each other's time slices: that
-# noise otherwise dominates the p99 at one connection.
+# noise otherwise dominates the p99 at one connection. PIN=0 lets the
+# scheduler place them (the way a receiver usually runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
-SERVERS=${SERVERS:-"baseline_axum typed_axum axum actix_web warp hyper"}
-FIXED=${FIXED-"1:2000 16:10000"}
+SERVERS=${SERVERS:-"null_axum baseline_axum typed_axum axum actix_web warp hyper"}
+FIXED=${FIXED-"1:2000 16:10000 64:10000"}
+PIN=${PIN:-1}
 PORT=${PORT:-18080}
 KEY="load-test-key-5b8e1c2d9f3a4e6b7c0d1e2f3a4b5c6d"
 WORK=$(mktemp -d)
@@ -71,8 +77,9 @@ LUA
 to_us() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v*1000 } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000000 } else print v }'; }
 
 results="$WORK/results.tsv"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 SERVER_CPU=""; LOAD_CPU=""; PINNING="server and load generator share the cores"
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+if [ "$PIN" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
   SERVER_CPU="taskset -c 0"; LOAD_CPU="taskset -c 1"; PINNING="server on core 0, load generator on core 1"
 fi
 
@@ -127,7 +134,8 @@ done
 
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
-echo "${DURATION}s per run, median of $ROUNDS rounds; $PINNING; ratios are to baseline_axum"
+echo "${DURATION}s per run, median of $ROUNDS rounds; $PINNING; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "x: ratio to baseline_axum (the hand-written receiver); floor: ratio to null_axum (read the body, answer 200)"
 python3 - "$results" <<'PY'
 import statistics, sys
 from collections import defaultdict
@@ -143,23 +151,28 @@ def median(kind, server, load, column):
 
 servers = sorted({server for _, server, _ in rows})
 rss = {server: median("rss", server, "-", 0) / 1024 for server in servers}
-base = "baseline_axum"
+base, floor = "baseline_axum", "null_axum"
+
+def ratio(value, reference):
+    return value / reference if reference == reference and reference else float("nan")
 
 print("\nclosed loop (wrk: as fast as each server answers)")
-print(f"{'server':<14} {'conns':>5} {'req/s':>9} {'p50 us':>8} {'p99 us':>8} {'x req/s':>8} {'x p50':>6} {'x p99':>6} {'peak RSS':>9}")
+print(f"{'server':<14} {'conns':>5} {'req/s':>9} {'p50 us':>8} {'p99 us':>8} {'x req/s':>8} {'x p50':>6} {'x p99':>6} {'floor':>6} {'peak RSS':>9}")
 for server in servers:
     for load in sorted({l for k, s, l in rows if k == "closed" and s == server}, key=int):
         rps, p50, p99 = (median("closed", server, load, i) for i in range(3))
         b = [median("closed", base, load, i) for i in range(3)]
-        print(f"{server:<14} {load:>5} {rps:>9.0f} {p50:>8.0f} {p99:>8.0f} {rps / b[0]:>8.2f} {p50 / b[1]:>6.2f} {p99 / b[2]:>6.2f} {rss[server]:>5.1f} MiB")
+        f = median("closed", floor, load, 0)
+        print(f"{server:<14} {load:>5} {rps:>9.0f} {p50:>8.0f} {p99:>8.0f} {ratio(rps, b[0]):>8.2f} {ratio(p50, b[1]):>6.2f} {ratio(p99, b[2]):>6.2f} {ratio(rps, f):>6.2f} {rss[server]:>5.1f} MiB")
 
 fixed = sorted({l for k, _, l in rows if k == "fixed"}, key=lambda l: int(l.split(":")[0]))
 if fixed:
     print("\nfixed rate (oha, latency-corrected): connections:offered req/s")
-    print(f"{'server':<14} {'load':>8} {'req/s':>7} {'p50 us':>8} {'p99 us':>8} {'p99.9 us':>9} {'x p50':>6} {'x p99':>6} {'200s':>8}")
+    print(f"{'server':<14} {'load':>8} {'req/s':>7} {'p50 us':>8} {'p99 us':>8} {'p99.9 us':>9} {'x p50':>6} {'x p99':>6} {'floor p99':>9} {'200s':>8}")
     for server in servers:
         for load in fixed:
             rps, p50, p99, p999, ok = (median("fixed", server, load, i) for i in range(5))
             b50, b99 = median("fixed", base, load, 1), median("fixed", base, load, 2)
-            print(f"{server:<14} {load:>8} {rps:>7.0f} {p50:>8.0f} {p99:>8.0f} {p999:>9.0f} {p50 / b50:>6.2f} {p99 / b99:>6.2f} {ok * 100:>7.2f}%")
+            f99 = median("fixed", floor, load, 2)
+            print(f"{server:<14} {load:>8} {rps:>7.0f} {p50:>8.0f} {p99:>8.0f} {p999:>9.0f} {ratio(p50, b50):>6.2f} {ratio(p99, b99):>6.2f} {ratio(p99, f99):>9.2f} {ok * 100:>7.2f}%")
 PY

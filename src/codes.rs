@@ -9,5 +9,8 @@ pub const NOT_AUTHORIZED: &str = "[notAuthorized]";
 pub const INVALID_JSON: &str = "[invalidJson]";
 /// The body is JSON but not a FusionAuth event (400).
 pub const INVALID_EVENT: &str = "[invalidEvent]";
+/// Reading the body into the typed model would take more memory than its
+/// budget allows (413).
+pub const TOO_LARGE: &str = "[tooLarge]";
 /// A handler rejected the event without naming a code (400).
 pub const REJECTED: &str = "[rejected]";

@@ -200,3 +200,46 @@ async fn a_key_source_without_keys_it_trusts_is_a_503_whose_log_line_says_why() 
         "{log}"
     );
 }
+
+/// A body whose payload would take more memory than its budget (here an
+/// array of empty objects, each a whole `UserRegistration`) is refused 413
+/// before the model allocates past the budget, and the log line says why:
+/// read in one pass for a typed handler, or by `Event::payload`.
+#[tokio::test(flavor = "current_thread")]
+async fn a_payload_over_its_memory_budget_is_a_logged_413() {
+    let registrations = vec!["{}"; 200_000].join(",");
+    let body = format!(
+        r#"{{"event":{{"type":"user.delete","user":{{"registrations":[{registrations}]}}}}}}"#
+    );
+    let one_pass = Router::new()
+        .on(|_: fusionauth_webhooks::payload::UserDelete| async { panic!("no handler runs") });
+    let two_passes = Router::new().on_any(|event: Event| async move {
+        event.payload()?;
+        panic!("no payload is read")
+    });
+    for router in [one_pass, two_passes] {
+        let (captured, _guard) = capture();
+        let webhook = Webhook::builder()
+            .api_key(SECRET)
+            .router(router)
+            .build()
+            .unwrap();
+        let response = TestClient::new(webhook)
+            .send(TestRequest::body(body.clone()).api_key(SECRET).build())
+            .await;
+        assert_eq!(response.status, 413);
+        let error = &response.json().unwrap()["errors"][0];
+        assert_eq!(error["code"], "[tooLarge]");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(
+                "reading the user.delete payload would take more memory than its budget of "
+            ),
+            "{message}"
+        );
+        let log = captured.text();
+        assert!(log.contains("webhook request refused"), "{log}");
+        assert!(log.contains("status=413"), "{log}");
+        assert!(log.contains("12 times the body, plus 64 KiB"), "{log}");
+    }
+}

@@ -146,6 +146,27 @@ async fn a_broken_body_of_an_unrouted_type_is_refused() {
     assert_eq!(count.load(Ordering::SeqCst), 0);
 }
 
+/// Handlers are polled in the request's own task (no task hop per
+/// request); they move to a task of their own only if the request is
+/// dropped (tests/hostile.rs).
+#[tokio::test]
+async fn handlers_run_in_the_task_of_the_request() {
+    let ran_in = Arc::new(std::sync::Mutex::new(None));
+    let seen = Arc::clone(&ran_in);
+    let router = Router::new().on(move |_: UserDelete| {
+        *seen.lock().unwrap() = tokio::task::try_id();
+        async { Ok(()) }
+    });
+    let webhook = webhook(router);
+    let request = tokio::spawn(async move {
+        let status = send(&webhook, json!({"type": "user.delete"})).await.status;
+        (tokio::task::id(), status)
+    });
+    let (request_task, status) = request.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(*ran_in.lock().unwrap(), Some(request_task));
+}
+
 #[tokio::test]
 async fn the_fallback_takes_only_events_no_handler_takes() {
     let (fallback, fallback_handler) = counter();

@@ -55,6 +55,19 @@ impl Envelope {
         <Location as OpenObject>::FIELDS,
     ];
 
+    /// The envelope's fields but `type`, with their shapes.
+    #[cfg(feature = "testing")]
+    pub(crate) fn shape_fields() -> Vec<(&'static str, crate::testing::shapes::Shape)> {
+        use crate::testing::shapes::Shape;
+        vec![
+            ("id", Shape::Uuid),
+            ("createInstant", Shape::Instant),
+            ("tenantId", Shape::Uuid),
+            ("info", Shape::of_field::<EventInfo>()),
+            ("linkedObjectId", Shape::Uuid),
+        ]
+    }
+
     /// Reads `key` into its field if it is one of the envelope's, for the
     /// payloads the envelope is flattened into; `has_type` records the one
     /// required field.

@@ -1,23 +1,29 @@
-//! JSON entries kept as their raw text: the fields a struct does not know
+//! JSON objects kept as their raw text: the fields a struct does not know
 //! (`extra`) and free-form custom data (`data`).
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, MapAccess, Unexpected, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-/// The entries of a JSON object, each value kept as its raw JSON text.
+use super::budget::{self, block};
+use super::open::KeySeed;
+use super::raw::BoundedRaw;
+
+/// The entries of a JSON object, kept as the object's raw JSON text.
 ///
 /// Custom `data` and the fields this version does not know (`extra`) are
-/// read without being parsed into [`Value`] trees: an entry costs its text
-/// and two allocations, however deep its value, and is written back byte
-/// for byte. Parse a value when you need it, with
+/// read without being parsed into [`Value`] trees: `data` costs its text
+/// (one allocation, however many entries and however deep), and each value
+/// is written back byte for byte. Parse a value when you need it, with
 /// [`get_as`](JsonMap::get_as), or the whole map at once into a struct of
 /// yours with [`deserialize`](JsonMap::deserialize) or into a
-/// [`Map`] with [`to_map`](JsonMap::to_map).
+/// [`Map`] with [`to_map`](JsonMap::to_map). Looking an entry up reads
+/// the text up to its end: a map is small, or read once into your struct.
 ///
 /// Entries are kept in the order sent, a repeated key included (written
 /// back as sent); [`get`](JsonMap::get) finds the last one, as a JSON
@@ -47,7 +53,9 @@ use serde_json::{Map, Value};
 /// ```
 #[derive(Clone, Default)]
 pub struct JsonMap {
-    entries: Vec<(String, Box<RawValue>)>,
+    /// The text of a JSON object with at least one entry, within serde_json's
+    /// nesting limit; empty for an empty map.
+    text: String,
 }
 
 impl JsonMap {
@@ -75,7 +83,9 @@ impl JsonMap {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn len(&self) -> usize {
-        self.entries.len()
+        let mut len = 0;
+        self.for_each(|_, _| len += 1);
+        len
     }
 
     /// Whether there are no entries.
@@ -83,12 +93,12 @@ impl JsonMap {
     /// ```
     /// use fusionauth_webhooks::JsonMap;
     ///
-    /// let data: JsonMap = serde_json::from_str("{}")?;
+    /// let data: JsonMap = serde_json::from_str("{ }")?;
     /// assert!(data.is_empty());
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.text.is_empty()
     }
 
     /// The raw JSON text of the value of `key` (of its last entry).
@@ -102,11 +112,13 @@ impl JsonMap {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn get(&self, key: &str) -> Option<&RawValue> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|(name, _)| name == key)
-            .map(|(_, value)| &**value)
+        let mut found = None;
+        self.for_each(|name, value| {
+            if name == key {
+                found = Some(value);
+            }
+        });
+        found
     }
 
     /// The value of `key` parsed as `T`; `Ok(None)` when there is no such key.
@@ -140,17 +152,18 @@ impl JsonMap {
         self.get(key).is_some()
     }
 
-    /// The keys, in the order sent.
+    /// The keys, in the order sent; borrowed from the text unless a key
+    /// has escapes.
     ///
     /// ```
     /// use fusionauth_webhooks::JsonMap;
     ///
-    /// let data: JsonMap = serde_json::from_str(r#"{"b": 1, "a": 2}"#)?;
-    /// assert_eq!(data.keys().collect::<Vec<_>>(), ["b", "a"]);
+    /// let data: JsonMap = serde_json::from_str(r#"{"b": 1, "a": 2, "\"c\"": 3}"#)?;
+    /// assert_eq!(data.keys().collect::<Vec<_>>(), ["b", "a", "\"c\""]);
     /// # Ok::<(), serde_json::Error>(())
     /// ```
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(key, _)| key.as_str())
+    pub fn keys(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        self.iter().map(|(key, _)| key)
     }
 
     /// The entries, in the order sent.
@@ -159,14 +172,14 @@ impl JsonMap {
     /// use fusionauth_webhooks::JsonMap;
     ///
     /// let data: JsonMap = serde_json::from_str(r#"{"seats": 12, "tags": ["a"]}"#)?;
-    /// let texts: Vec<(&str, &str)> = data.iter().map(|(key, raw)| (key, raw.get())).collect();
-    /// assert_eq!(texts, [("seats", "12"), ("tags", r#"["a"]"#)]);
+    /// let texts: Vec<(String, &str)> = data.iter().map(|(key, raw)| (key.into_owned(), raw.get())).collect();
+    /// assert_eq!(texts, [("seats".to_owned(), "12"), ("tags".to_owned(), r#"["a"]"#)]);
     /// # Ok::<(), serde_json::Error>(())
     /// ```
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.entries
-            .iter()
-            .map(|(key, value)| (key.as_str(), &**value))
+    pub fn iter(&self) -> impl Iterator<Item = (Cow<'_, str>, &RawValue)> {
+        let mut entries = Vec::new();
+        self.for_each(|key, value| entries.push((key, value)));
+        entries.into_iter()
     }
 
     /// Sets `key` to `value` written as JSON, replacing every entry of `key`.
@@ -187,7 +200,7 @@ impl JsonMap {
         let key = key.into();
         let value = serde_json::value::to_raw_value(value)?;
         self.remove(&key);
-        self.entries.push((key, value));
+        self.push(&key, &value);
         Ok(())
     }
 
@@ -203,9 +216,15 @@ impl JsonMap {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn remove(&mut self, key: &str) -> bool {
-        let before = self.entries.len();
-        self.entries.retain(|(name, _)| name != key);
-        self.entries.len() != before
+        if !self.contains_key(key) {
+            return false;
+        }
+        let mut kept = JsonMap::new();
+        for (name, value) in self.iter().filter(|(name, _)| name != key) {
+            kept.push(&name, value);
+        }
+        *self = kept;
+        true
     }
 
     /// The whole map read as `T`: a struct of yours for custom data.
@@ -225,11 +244,7 @@ impl JsonMap {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        let entries = self
-            .entries
-            .iter()
-            .map(|(key, value)| (key.as_str(), &**value));
-        T::deserialize(de::value::MapDeserializer::new(entries))
+        serde_json::from_str(self.as_object_text())
     }
 
     /// The map as [`Value`] trees; the last entry of a repeated key wins.
@@ -242,31 +257,98 @@ impl JsonMap {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn to_map(&self) -> Result<Map<String, Value>, serde_json::Error> {
-        self.entries
-            .iter()
-            .map(|(key, value)| Ok((key.clone(), serde_json::from_str(value.get())?)))
-            .collect()
+        serde_json::from_str(self.as_object_text())
+    }
+
+    /// The map as the text of a JSON object.
+    fn as_object_text(&self) -> &str {
+        if self.text.is_empty() {
+            "{}"
+        } else {
+            &self.text
+        }
     }
 
     /// Appends an entry read from a body, keeping a repeated key: replacing
-    /// would make a body of many repeated keys cost quadratic time.
-    pub(crate) fn push(&mut self, key: String, value: Box<RawValue>) {
-        self.entries.push((key, value));
+    /// would make a body of many repeated keys cost quadratic time. The
+    /// first entry's value becomes the text (no copy of a large unknown
+    /// field); the growth of the text is charged to the current read's
+    /// budget.
+    pub(crate) fn push_read<E: de::Error>(
+        &mut self,
+        key: &str,
+        value: Box<RawValue>,
+    ) -> Result<(), E> {
+        let held = block(self.text.capacity());
+        if self.text.is_empty() {
+            let opening = format!("{{{}:", escaped(key));
+            let mut text = Box::<str>::from(value).into_string();
+            text.reserve_exact(opening.len() + 1);
+            text.insert_str(0, &opening);
+            text.push('}');
+            self.text = text;
+        } else {
+            self.push(key, &value);
+        }
+        budget::charge(block(self.text.capacity()).saturating_sub(held))
+    }
+
+    fn push(&mut self, key: &str, value: &RawValue) {
+        let key = escaped(key);
+        let opening = if self.text.pop().is_some() { ',' } else { '{' };
+        self.text.reserve(key.len() + value.get().len() + 3);
+        self.text.push(opening);
+        self.text.push_str(&key);
+        self.text.push(':');
+        self.text.push_str(value.get());
+        self.text.push('}');
+    }
+
+    /// Calls `visit` with each entry, in order.
+    fn for_each<'a>(&'a self, visit: impl FnMut(Cow<'a, str>, &'a RawValue)) {
+        if self.text.is_empty() {
+            return;
+        }
+        let mut text = serde_json::Deserializer::from_str(&self.text);
+        de::Deserializer::deserialize_map(&mut text, EntriesVisitor(visit))
+            .expect("a JsonMap holds the text of a JSON object");
+    }
+}
+
+/// A key as a JSON string.
+fn escaped(key: &str) -> String {
+    serde_json::to_string(key).expect("a string always writes as JSON")
+}
+
+/// Reads the entries of an object, borrowing from its text.
+struct EntriesVisitor<F>(F);
+
+impl<'de, F: FnMut(Cow<'de, str>, &'de RawValue)> Visitor<'de> for EntriesVisitor<F> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let value: &'de RawValue = map.next_value()?;
+            (self.0)(key, value);
+        }
+        Ok(())
     }
 }
 
 /// Builds a map from [`Value`]s (each written as compact JSON).
 impl FromIterator<(String, Value)> for JsonMap {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(entries: I) -> JsonMap {
-        let entries = entries
-            .into_iter()
-            .map(|(key, value)| {
-                let raw =
-                    serde_json::value::to_raw_value(&value).expect("a Value always writes as JSON");
-                (key, raw)
-            })
-            .collect();
-        JsonMap { entries }
+        let mut map = JsonMap::new();
+        for (key, value) in entries {
+            let raw =
+                serde_json::value::to_raw_value(&value).expect("a Value always writes as JSON");
+            map.push(&key, &raw);
+        }
+        map
     }
 }
 
@@ -277,14 +359,18 @@ impl From<Map<String, Value>> for JsonMap {
 }
 
 /// Equal when the entries are, keys and raw text, in the same order: two
-/// maps that differ only in white space or key order are not equal.
+/// maps that differ only in white space between entries are equal, two
+/// whose values differ in white space or key order are not.
 impl PartialEq for JsonMap {
     fn eq(&self, other: &JsonMap) -> bool {
-        self.entries.len() == other.entries.len()
-            && self
-                .iter()
-                .zip(other.iter())
-                .all(|((k1, v1), (k2, v2))| k1 == k2 && v1.get() == v2.get())
+        self.text == other.text || {
+            let (mine, theirs): (Vec<_>, Vec<_>) = (self.iter().collect(), other.iter().collect());
+            mine.len() == theirs.len()
+                && mine
+                    .iter()
+                    .zip(&theirs)
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && v1.get() == v2.get())
+        }
     }
 }
 
@@ -296,121 +382,84 @@ impl fmt::Debug for JsonMap {
     }
 }
 
+/// Writes the entries in order, each value as its raw text.
 impl Serialize for JsonMap {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
-        for (key, value) in &self.entries {
-            map.serialize_entry(key, value)?;
+        let entries: Vec<_> = self.iter().collect();
+        let mut map = serializer.serialize_map(Some(entries.len()))?;
+        for (key, value) in entries {
+            map.serialize_entry(&key, value)?;
         }
         map.end()
     }
 }
 
+/// Reads a JSON object as its raw text, charged to the current read's
+/// budget.
 impl<'de> Deserialize<'de> for JsonMap {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<JsonMap, D::Error> {
-        deserializer.deserialize_map(JsonMapVisitor)
-    }
-}
-
-struct JsonMapVisitor;
-
-impl<'de> Visitor<'de> for JsonMapVisitor {
-    type Value = JsonMap;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonMap, A::Error> {
-        let mut entries = JsonMap::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let BoundedRaw(value) = map.next_value()?;
-            entries.push(key, value);
+        let BoundedRaw(raw) = BoundedRaw::deserialize(deserializer)?;
+        let text = raw.get();
+        if !text.starts_with('{') {
+            let unexpected = match text.as_bytes().first() {
+                Some(b'[') => Unexpected::Seq,
+                Some(b'"') => Unexpected::Other("a string"),
+                Some(b't' | b'f') => Unexpected::Other("a boolean"),
+                Some(b'n') => Unexpected::Unit,
+                _ => Unexpected::Other("a number"),
+            };
+            return Err(de::Error::invalid_type(unexpected, &"a JSON object"));
         }
-        Ok(entries)
-    }
-}
-
-/// serde_json's nesting limit, which it applies when it parses a value but
-/// not when it only captures its text.
-const MAX_DEPTH: usize = 128;
-
-/// The start of the message of an error for a value nested deeper than
-/// [`MAX_DEPTH`], serde_json's own, by which a
-/// [`ParseError`](crate::ParseError) tells it is malformed JSON.
-pub(crate) const TOO_DEEP: &str = "recursion limit exceeded";
-
-/// A value captured as raw text, refused when it nests deeper than a parse
-/// of it would allow: kept raw, it must still be JSON that any parser reads.
-pub(crate) struct BoundedRaw(pub(crate) Box<RawValue>);
-
-impl<'de> Deserialize<'de> for BoundedRaw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<BoundedRaw, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let text = raw.get().as_bytes();
-        // A value cannot nest deeper than it has brackets: most values are
-        // checked by this count alone.
-        let brackets = text.iter().filter(|&&b| b == b'[' || b == b'{').count();
-        if brackets > MAX_DEPTH {
-            serde_json::from_slice::<Nesting>(text).map_err(de::Error::custom)?;
+        if text[1..].trim_start().starts_with('}') {
+            return Ok(JsonMap::new());
         }
-        Ok(BoundedRaw(raw))
+        let text = Box::<str>::from(raw).into_string();
+        budget::charge(block(text.capacity()))?;
+        Ok(JsonMap { text })
     }
 }
 
-/// Reads a value only for serde_json's nesting check, keeping nothing.
-struct Nesting;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl<'de> Deserialize<'de> for Nesting {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Nesting, D::Error> {
-        // `deserialize_any`, not `IgnoredAny`: serde_json skips an ignored
-        // value without counting its depth.
-        deserializer.deserialize_any(NestingVisitor)
-    }
-}
-
-struct NestingVisitor;
-
-impl<'de> Visitor<'de> for NestingVisitor {
-    type Value = Nesting;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("any JSON value")
+    #[test]
+    fn an_entry_pushed_reads_back_with_its_key_escaped_in_the_text() {
+        let mut map = JsonMap::new();
+        let value = RawValue::from_string("[1, 2]".to_owned()).unwrap();
+        map.push("a\"b", &value);
+        map.push("c", &value);
+        assert_eq!(map.text, r#"{"a\"b":[1, 2],"c":[1, 2]}"#);
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["a\"b", "c"]);
+        assert_eq!(map.get("a\"b").unwrap().get(), "[1, 2]");
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Nesting, E> {
-        Ok(Nesting)
+    #[test]
+    fn maps_with_the_same_entries_are_equal_whatever_the_space_between() {
+        let spaced: JsonMap = serde_json::from_str(r#"{ "a" : 1 , "b":[ 2 ] }"#).unwrap();
+        let tight: JsonMap = serde_json::from_str(r#"{"a":1,"b":[ 2 ]}"#).unwrap();
+        assert_eq!(spaced, tight);
+        let other: JsonMap = serde_json::from_str(r#"{"a":1,"b":[2]}"#).unwrap();
+        assert_ne!(spaced, other);
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Nesting, E> {
-        Ok(Nesting)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Nesting, E> {
-        Ok(Nesting)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Nesting, E> {
-        Ok(Nesting)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Nesting, E> {
-        Ok(Nesting)
-    }
-
-    fn visit_unit<E>(self) -> Result<Nesting, E> {
-        Ok(Nesting)
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Nesting, A::Error> {
-        while seq.next_element::<Nesting>()?.is_some() {}
-        Ok(Nesting)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Nesting, A::Error> {
-        while map.next_key::<de::IgnoredAny>()?.is_some() {
-            map.next_value::<Nesting>()?;
+    #[test]
+    fn anything_but_an_object_is_the_wrong_type() {
+        for json in ["[1]", "\"x\"", "true", "null", "12"] {
+            let error = serde_json::from_str::<JsonMap>(json).unwrap_err();
+            assert!(error.is_data(), "{json}: {error}");
         }
-        Ok(Nesting)
+    }
+
+    #[test]
+    fn the_text_is_charged() {
+        let json = r#"{"plan":"team","seats":12}"#;
+        let (read, over) =
+            budget::within(block(json.len()), || serde_json::from_str::<JsonMap>(json));
+        assert!(read.is_ok() && !over);
+        let (read, over) = budget::within(block(json.len()) - 1, || {
+            serde_json::from_str::<JsonMap>(json)
+        });
+        assert!(read.is_err() && over);
     }
 }

@@ -9,29 +9,46 @@
 //!
 //! An event holds its body; a typed payload is built straight from the
 //! bytes, known fields in place, with no intermediate tree. Unknown fields
-//! (`extra`) and free-form custom `data` are kept as their raw JSON text
-//! (a [`JsonMap`]), never as [`serde_json::Value`] trees. A payload's size
-//! depends on the shape of the JSON, not only on its length. Peak heap of
-//! one request, as a multiple of the body (the body included;
-//! `tests/memory.rs` and `benches/memory.sh`):
+//! (`extra`) and free-form custom `data` are kept as raw JSON text (a
+//! [`JsonMap`]: `data` is one piece of text), never as
+//! [`serde_json::Value`] trees, and vectors are allocated at (nearly) their
+//! length. Peak heap of one request, as a multiple of the body (the body
+//! included; `tests/memory.rs` and `benches/memory.sh`):
 //!
 //! - a realistic `user.delete` of 7 MiB (18,000 registrations with custom
-//!   data): about 3.5x;
-//! - a 6 MiB unknown field: about 2x, its text once more;
-//! - the worst shape is a typed array of empty objects: each `{},` of three
-//!   bytes becomes a whole struct, so `"registrations": [{},{},...]` costs
-//!   about 120x (a 340-byte `UserRegistration` each), and the `users` of a
-//!   `user.bulk.create` up to about 400x (an 816-byte `User` each, and the
-//!   array's growth).
+//!   data): about 2.3x in heap (2.5x in resident memory);
+//! - a 6 MiB unknown field: about 2x, its text once more.
 //!
-//! So with the default body limit of 8 MiB, one request may take about
-//! 30 MiB for a realistic body and up to about 3 GiB for a hostile one, and
-//! `n` concurrent requests `n` times that. This is paid only when a payload
-//! is built (a typed handler, [`Event::payload`], [`Event::json`]): an event
-//! nobody handles costs its body. The body is parsed only once the
-//! request is authenticated, so only a sender holding the webhook's
-//! credentials can send such a body; where that is not enough, lower the
-//! body limit or the number of concurrent requests.
+//! What a payload costs depends on the shape of its JSON, not only on its
+//! length: in `"registrations": [{},{},...]` each `{},` of three bytes would
+//! become a whole 344-byte `UserRegistration`, and in a `user.bulk.create`
+//! each `{},` in `users` an 816-byte `User`. So every allocation the model
+//! makes while reading a body (a vector's buffer, a string, a map's nodes,
+//! raw text) is charged to a **memory budget of 12 times the body, plus
+//! 64 KiB**, before it is made or, for a string, as it is made (a string
+//! costs at most its own text). A read that would go over it stops there
+//! with [`ParseErrorKind::OverBudget`], which the webhook answers 413
+//! (`[tooLarge]`) with a log line naming the event type and the budget.
+//! With the body itself and what the parser holds besides, **no body of any
+//! shape makes a request peak above 16 times its size** (plus the 64 KiB):
+//! `tests/memory.rs` fills every typed array and map of every event type
+//! (and every object's unknown fields, custom data and free-form values)
+//! with the cheapest elements the model reads (empty objects,
+//! one-character strings, zeros, arrays nested as deep as a parse allows)
+//! up to the body limit, and measures each request; the costliest peak at
+//! about 13x, refused.
+//!
+//! So with the default body limit of 8 MiB, one request takes about 20 MiB
+//! for a realistic body and at most about 130 MiB for a hostile one, and
+//! `n` concurrent requests `n` times that. Realistic bodies stay far
+//! inside the budget (a registration's JSON is at least as long as its
+//! struct). The budget is the webhook's: [`Event::payload`],
+//! [`Event::payload_as`] and [`Event::json`] read within it too, while the
+//! model types deserialized by your own code with serde_json read without
+//! one. The body is parsed only once the request is authenticated, so only
+//! a sender holding the webhook's credentials can send a hostile body;
+//! where the bound is still too much, lower the body limit or the number of
+//! concurrent requests.
 //!
 //! # Example
 //!
@@ -51,14 +68,17 @@
 //! # Ok::<(), fusionauth_webhooks::ParseError>(())
 //! ```
 
+pub(crate) mod budget;
 pub mod domain;
 mod envelope;
 mod event_type;
+pub(crate) mod field;
 mod instant;
 mod json_map;
 mod open;
 mod parse_error;
 pub mod payload;
+mod raw;
 mod routing;
 
 use std::fmt;
@@ -72,6 +92,7 @@ use uuid::Uuid;
 pub use envelope::{Envelope, EventInfo, Location};
 pub(crate) use event_type::for_each_event_type;
 pub use event_type::{EventType, UnknownEventType};
+use field::ChargedValue;
 pub use instant::Instant;
 pub use json_map::JsonMap;
 pub use parse_error::{ParseError, ParseErrorKind};
@@ -204,8 +225,13 @@ impl Event {
     }
 
     /// The body as an untyped JSON value: the whole `{"event": {...}}`.
+    ///
+    /// Read within the body's memory budget (see the [module docs](self#memory)):
+    /// a `Value` tree costs about 9 times a realistic body, and about 20
+    /// times one made mostly of small numbers, which is refused with
+    /// [`ParseErrorKind::OverBudget`].
     pub fn json(&self) -> Result<serde_json::Value, ParseError> {
-        from_json(&self.inner.raw)
+        from_json::<ChargedValue>(&self.inner.raw).map(|json| json.0)
     }
 
     /// The typed payload: the `event` object read once, straight into the
@@ -216,6 +242,7 @@ impl Event {
     /// a known field of the wrong JSON type is one.
     pub fn payload(&self) -> Result<Payload, ParseError> {
         Payload::parse(self.inner.routing.event_type, &self.inner.raw)
+            .map_err(|error| error.reading(self.event_type()))
     }
 
     /// The `event` object as payload type `P`, whatever the event's type.
@@ -223,7 +250,9 @@ impl Event {
     /// Routing a typed handler (see [`Router::on`](crate::Router::on)) checks
     /// the type for you; call this directly for shapes shared by several types.
     pub fn payload_as<P: DeserializeOwned>(&self) -> Result<P, ParseError> {
-        from_json::<EventRequest<P>>(&self.inner.raw).map(|request| request.event)
+        from_json::<EventRequest<P>>(&self.inner.raw)
+            .map(|request| request.event)
+            .map_err(|error| error.reading(self.event_type()))
     }
 }
 

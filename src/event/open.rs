@@ -12,11 +12,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use super::JsonMap;
-use super::json_map::BoundedRaw;
+use super::field::{Field, OptionSeed};
+use super::raw::BoundedRaw;
 use serde_json::value::RawValue;
 
 /// A struct read from a JSON object whose unknown fields are kept.
@@ -56,7 +56,7 @@ pub(crate) fn deserialize_open<'de, T: OpenObject, D: Deserializer<'de>>(
 
 /// Reads a known field's value into its slot; a second occurrence of the
 /// field is an error, as with derived `Deserialize`, and `null` is `None`.
-pub(crate) fn read_field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+pub(crate) fn read_field<'de, A: MapAccess<'de>, T: Field>(
     slot: &mut Option<T>,
     map: &mut A,
     name: &'static str,
@@ -64,7 +64,7 @@ pub(crate) fn read_field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = map.next_value()?;
+    *slot = map.next_value_seed(OptionSeed::new())?;
     Ok(())
 }
 
@@ -95,7 +95,7 @@ pub(crate) fn read_entry<'de, T: OpenObject, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     if !T::read_known(state, &key, map)? {
         let BoundedRaw(value) = map.next_value()?;
-        T::extra(state).push(key.into_owned(), value);
+        T::extra(state).push_read(&key, value)?;
     }
     Ok(())
 }

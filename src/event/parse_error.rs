@@ -4,6 +4,9 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use super::EventType;
+use super::budget;
+
 /// Why a request body is not a well-formed FusionAuth event.
 ///
 /// The message names the problem and where it is (a JSON path and a line and
@@ -24,6 +27,9 @@ pub struct ParseError {
     invalid_utf8: bool,
     line: usize,
     column: usize,
+    /// For [`ParseErrorKind::OverBudget`]: the budget, and the event type
+    /// whose payload was being read when known.
+    budget: Option<(usize, Option<EventType>)>,
 }
 
 /// The broad class of a [`ParseError`].
@@ -34,6 +40,10 @@ pub enum ParseErrorKind {
     Syntax,
     /// The body is JSON but a field is missing or of the wrong type.
     Schema,
+    /// Reading the body into the typed model would take more memory than
+    /// its budget: 12 times the body, plus 64 KiB (see the
+    /// [`event`](crate::event#memory) module). Answered 413.
+    OverBudget,
 }
 
 /// How long a reported path may get.
@@ -43,7 +53,8 @@ const MAX_PATH_CHARS: usize = 120;
 const REDACTED_KEY: &str = "*";
 
 impl ParseError {
-    /// Whether the body was not JSON at all or did not match the event schema.
+    /// Whether the body was not JSON at all, did not match the event
+    /// schema, or would take too much memory to read.
     pub fn kind(&self) -> ParseErrorKind {
         self.kind
     }
@@ -53,14 +64,38 @@ impl ParseError {
         match self.kind {
             ParseErrorKind::Syntax => crate::codes::INVALID_JSON,
             ParseErrorKind::Schema => crate::codes::INVALID_EVENT,
+            ParseErrorKind::OverBudget => crate::codes::TOO_LARGE,
         }
+    }
+
+    /// The error of a read that ran over its memory budget of `budget`
+    /// bytes, where serde_json stopped.
+    fn over_budget(error: &serde_json::Error, budget: usize) -> ParseError {
+        ParseError {
+            kind: ParseErrorKind::OverBudget,
+            path: None,
+            missing_field: false,
+            invalid_utf8: false,
+            line: error.line(),
+            column: error.column(),
+            budget: Some((budget, None)),
+        }
+    }
+
+    /// The same error, naming the event type whose payload was being read
+    /// when it ran over its memory budget.
+    pub(crate) fn reading(mut self, event_type: Option<EventType>) -> ParseError {
+        if let Some((_, read)) = &mut self.budget {
+            *read = event_type;
+        }
+        self
     }
 
     /// Builds the error from serde_json's, keeping only what does not echo input.
     fn new(error: &serde_json::Error, path: Option<String>) -> ParseError {
         // A value kept as raw text is checked for depth by its own parse,
         // whose error reaches here as a data error.
-        let too_deep = error.to_string().starts_with(super::json_map::TOO_DEEP);
+        let too_deep = error.to_string().starts_with(super::raw::TOO_DEEP);
         let kind = if error.is_data() && !too_deep {
             ParseErrorKind::Schema
         } else {
@@ -84,6 +119,7 @@ impl ParseError {
             invalid_utf8: false,
             line: error.line(),
             column: error.column(),
+            budget: None,
         }
     }
 }
@@ -107,6 +143,7 @@ pub(crate) fn utf8_text(bytes: &[u8]) -> Result<&str, ParseError> {
         invalid_utf8: true,
         line,
         column: valid.len() - line_start + 1,
+        budget: None,
     })
 }
 
@@ -181,6 +218,20 @@ impl fmt::Display for ParseError {
                 write!(f, "`{path}` has the wrong type or value")?
             }
             (ParseErrorKind::Schema, None) => f.write_str("the body is not a FusionAuth event")?,
+            (ParseErrorKind::OverBudget, _) => {
+                let (budget, event_type) = self.budget.unwrap_or_default();
+                match event_type {
+                    Some(event_type) => write!(f, "reading the {event_type} payload")?,
+                    None => f.write_str("reading the event")?,
+                }
+                write!(
+                    f,
+                    " would take more memory than its budget of {budget} bytes \
+                     ({} times the body, plus {} KiB)",
+                    budget::TIMES_THE_BODY,
+                    budget::ALLOWANCE / 1024,
+                )?
+            }
         }
         if self.line > 0 {
             write!(f, " at line {} column {}", self.line, self.column)?;
@@ -194,17 +245,37 @@ impl std::error::Error for ParseError {}
 /// Deserializes `T` from a JSON body (UTF-8 checked first); on failure,
 /// parses again with path tracking so the error can say where, keeping the
 /// fast path free of it.
+///
+/// The read is held to the memory budget of the body
+/// ([`budget::for_body`]).
 pub(crate) fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseError> {
     let text = utf8_text(bytes)?;
-    match serde_json::from_str(text) {
-        Ok(value) => Ok(value),
-        Err(error) => {
-            let mut deserializer = serde_json::Deserializer::from_str(text);
-            let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                Err(tracked) => Some(redacted_path(tracked.path())),
-                Ok(_) => None,
-            };
+    let limit = budget::for_body(bytes.len());
+    match budget::within(limit, || serde_json::from_str(text)) {
+        (Ok(value), _) => Ok(value),
+        (Err(error), true) => Err(ParseError::over_budget(&error, limit)),
+        (Err(error), false) => {
+            let (path, _) = budget::within(limit, || {
+                let mut deserializer = serde_json::Deserializer::from_str(text);
+                match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                    Err(tracked) => Some(redacted_path(tracked.path())),
+                    Ok(_) => None,
+                }
+            });
             Err(ParseError::new(&error, path.filter(|_| error.is_data())))
         }
+    }
+}
+
+/// Runs a read of `text` (a body of `len` bytes) with the body's memory
+/// budget; an error that ran over it becomes [`ParseErrorKind::OverBudget`].
+pub(crate) fn within_budget<T>(
+    len: usize,
+    read: impl FnOnce() -> Result<T, serde_json::Error>,
+) -> Result<Result<T, serde_json::Error>, ParseError> {
+    let limit = budget::for_body(len);
+    match budget::within(limit, read) {
+        (Err(error), true) => Err(ParseError::over_budget(&error, limit)),
+        (read, _) => Ok(read),
     }
 }

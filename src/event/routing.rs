@@ -21,6 +21,7 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::open::{KeySeed, OpenObject, RawEntry, read_entry, read_known_fields};
+use super::parse_error::within_budget;
 use super::payload::{PayloadReader, read_payload};
 use super::{Event, EventType, Instant, ParseError, utf8_text};
 
@@ -146,15 +147,26 @@ pub(crate) fn parse_with_payload(
     wants_payload: impl Fn(EventType, Option<Uuid>) -> bool,
 ) -> Result<(Event, Option<AnyPayload>), ParseError> {
     let text = utf8_text(&raw)?;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let read = BodySeed(&wants_payload)
-        .deserialize(&mut deserializer)
-        .and_then(|read| deserializer.end().map(|()| read));
+    let read = within_budget(raw.len(), || {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        BodySeed(&wants_payload)
+            .deserialize(&mut deserializer)
+            .and_then(|read| deserializer.end().map(|()| read))
+    });
     match read {
-        Ok((routing, payload)) => Ok((Event::new(raw, routing), payload)),
-        Err(_) => Event::parse(raw).map(|event| (event, None)),
+        Ok(Ok((routing, payload))) => Ok((Event::new(raw, routing), payload)),
+        Ok(Err(_)) => Event::parse(raw).map(|event| (event, None)),
+        Err(over_budget) => {
+            let event_type = Event::parse(raw).ok().and_then(|event| event.event_type());
+            Err(over_budget.reading(event_type))
+        }
     }
 }
+
+/// How many entries before `type` the one pass sets aside (40 bytes each);
+/// FusionAuth sends about twenty at most. After more, it reads the routing
+/// fields only, and the handler reads its payload from the body.
+const SET_ASIDE_AT_MOST: usize = 64;
 
 /// `{"event": {...}}`, other top-level keys skipped.
 struct BodySeed<'w, W>(&'w W);
@@ -216,6 +228,9 @@ impl<'de, W: Fn(EventType, Option<Uuid>) -> bool> Visitor<'de> for EventSeed<'_,
                 .read_known(&key, &mut RawEntry(value))
                 .map_err(de::Error::custom)?;
             if key != "type" {
+                if set_aside.len() == SET_ASIDE_AT_MOST {
+                    break;
+                }
                 set_aside.push((key, value));
                 continue;
             }

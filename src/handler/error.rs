@@ -25,7 +25,8 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// `?` converts these errors into a 500 ([`internal`](HandlerError::internal)):
 /// [`std::io::Error`], [`serde_json::Error`], [`http::Error`], [`uuid::Error`],
 /// [`std::fmt::Error`], [`std::num::ParseIntError`], [`std::str::Utf8Error`],
-/// [`std::string::FromUtf8Error`], [`ParseError`](crate::ParseError) and
+/// [`std::string::FromUtf8Error`], [`ParseError`](crate::ParseError) (a 413
+/// rejection for one over its memory budget) and
 /// `Box<dyn Error + Send + Sync>`. For any other error (your database's, your
 /// own), `?` fails to compile with "the trait `From<MyError>` is not
 /// implemented for `HandlerError`". Either say what the error means where it
@@ -308,9 +309,23 @@ internal_from!(
     std::num::ParseIntError,
     std::str::Utf8Error,
     std::string::FromUtf8Error,
-    crate::event::ParseError,
     BoxError,
 );
+
+/// `?` on a [`ParseError`](crate::ParseError) in a handler makes a 500, or
+/// a 413 rejection (`[tooLarge]`, the error as message and source) for a
+/// payload over its memory budget: the same body would be over it again.
+impl From<crate::event::ParseError> for HandlerError {
+    fn from(error: crate::event::ParseError) -> Self {
+        if error.kind() == crate::event::ParseErrorKind::OverBudget {
+            let message = error.to_string();
+            return HandlerError::reject_with_status(StatusCode::PAYLOAD_TOO_LARGE, error.code())
+                .with_message(message)
+                .with_source(error);
+        }
+        HandlerError::internal(error)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -27,8 +27,9 @@ pub enum RunOutcome {
     /// The event belongs to a tenant or application the router is not for:
     /// nothing ran.
     FilteredOut(FilterReason),
-    /// A typed handler's payload did not parse, so no handler ran. Retrying
-    /// the same bytes cannot help.
+    /// A typed handler's payload did not parse, or would take more memory
+    /// than its budget ([`ParseErrorKind::OverBudget`](crate::ParseErrorKind::OverBudget), 413), so no handler
+    /// ran. Retrying the same bytes cannot help.
     InvalidPayload(ParseError),
     /// A handler failed, panicked or ran out of time; the first failure in
     /// registration order. The other handlers ran to completion (or to the

@@ -6,6 +6,7 @@
 //! - [`TestRequest`] builds requests as FusionAuth sends them;
 //! - [`TestClient`] drives a [`Webhook`](crate::Webhook) in process;
 //! - [`conformance`] is the status table as a suite every adapter runs;
+//! - [`shapes`] describes every payload's fields, to generate bodies from;
 //! - `signing` (with the `signature` feature) signs requests like FusionAuth
 //!   and makes every kind of bad signature.
 //!
@@ -18,6 +19,7 @@ pub mod conformance;
 #[cfg_attr(docsrs, doc(cfg(feature = "delivery")))]
 mod delivery;
 mod request;
+pub mod shapes;
 #[cfg(feature = "signature")]
 #[cfg_attr(docsrs, doc(cfg(feature = "signature")))]
 pub mod signing;

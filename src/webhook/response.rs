@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::auth::Unauthorized;
 use crate::codes;
 use crate::dispatch::Dispatched;
-use crate::event::ParseError;
+use crate::event::{ParseError, ParseErrorKind};
 use crate::handler::{HandlerError, HandlerErrorKind};
 use crate::router::RunOutcome;
 
@@ -68,6 +68,9 @@ impl Answers {
             Outcome::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Outcome::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Outcome::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Outcome::InvalidBody(error) if error.kind() == ParseErrorKind::OverBudget => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Outcome::BodyUnreadable | Outcome::InvalidBody(_) => StatusCode::BAD_REQUEST,
             Outcome::Dispatched(Dispatched::Ran(run)) => self.run_status(run),
             #[cfg(feature = "delivery")]
@@ -84,6 +87,9 @@ impl Answers {
         match run {
             RunOutcome::Handled | RunOutcome::FilteredOut(_) => StatusCode::OK,
             RunOutcome::Unrouted => self.unrouted_status,
+            RunOutcome::InvalidPayload(error) if error.kind() == ParseErrorKind::OverBudget => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             RunOutcome::InvalidPayload(_) => StatusCode::BAD_REQUEST,
             RunOutcome::Failed(error) => handler_error_status(error),
         }
@@ -173,6 +179,9 @@ impl Outcome {
             Outcome::BodyTimeout => "body_timeout",
             Outcome::UnsupportedMediaType { .. } => "unsupported_media_type",
             Outcome::BodyUnreadable => "body_unreadable",
+            Outcome::InvalidBody(error) if error.kind() == ParseErrorKind::OverBudget => {
+                "over_memory_budget"
+            }
             Outcome::InvalidBody(_) => "invalid_body",
             Outcome::Dispatched(Dispatched::Ran(run)) => run.name(),
             #[cfg(feature = "delivery")]

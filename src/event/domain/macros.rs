@@ -60,6 +60,24 @@ macro_rules! model {
                 $crate::event::open::deserialize_open(deserializer)
             }
         }
+
+        /// Its own size is charged by what holds it (a vector's buffer).
+        impl $crate::event::field::Field for $name {
+            fn read<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::event::open::deserialize_open(deserializer)
+            }
+
+            #[cfg(feature = "testing")]
+            fn shape() -> $crate::testing::shapes::Shape {
+                $crate::testing::shapes::Shape::Object {
+                    name: stringify!($name),
+                    fields: vec![$((
+                        $crate::event::open::wire_name!($field $($wire)?),
+                        $crate::testing::shapes::Shape::of_field::<$ty>(),
+                    )),*],
+                }
+            }
+        }
     };
 }
 pub(crate) use model;
@@ -140,6 +158,22 @@ macro_rules! lenient_enum {
                     expecting: concat!(stringify!($name), " as a string"),
                     from_wire: $name::from_wire,
                 })
+            }
+        }
+
+        /// An unknown value's text is charged.
+        impl $crate::event::field::Field for $name {
+            fn read<'de, D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <$name as ::serde::Deserialize>::deserialize(deserializer)?;
+                if let $name::Other(text) = &value {
+                    $crate::event::budget::charge($crate::event::budget::block(text.capacity()))?;
+                }
+                Ok(value)
+            }
+
+            #[cfg(feature = "testing")]
+            fn shape() -> $crate::testing::shapes::Shape {
+                $crate::testing::shapes::Shape::Enum
             }
         }
     };

@@ -124,6 +124,19 @@ macro_rules! payload {
             const EVENT_TYPE: $crate::event::EventType = $crate::event::EventType::$name;
         }
 
+        #[cfg(feature = "testing")]
+        impl $name {
+            /// The payload's shape: the envelope's fields, then its own.
+            pub(crate) fn shape() -> $crate::testing::shapes::Shape {
+                let mut fields = $crate::Envelope::shape_fields();
+                $(fields.push((
+                    $crate::event::open::wire_name!($field),
+                    $crate::testing::shapes::Shape::of_field::<$ty>(),
+                ));)*
+                $crate::testing::shapes::Shape::Object { name: stringify!($name), fields }
+            }
+        }
+
         impl $crate::event::open::OpenObject for $name {
             type State = $crate::event::payload::PayloadState<Self>;
 
@@ -212,7 +225,7 @@ pub struct UnknownEvent {
 
 impl<'de> Deserialize<'de> for UnknownEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let json = Value::deserialize(deserializer)?;
+        let json = <Value as crate::event::field::Field>::read(deserializer)?;
         let event_type = match json.get("type") {
             Some(Value::String(name)) => name.clone(),
             Some(_) => return Err(de::Error::custom("`type` is not a string")),

@@ -37,6 +37,15 @@ fn padded_event(id: Uuid, size: usize) -> Bytes {
     Bytes::from(body)
 }
 
+/// A `user.create` whose user has `count` empty registrations: three bytes
+/// of body each, a whole struct each in the typed payload.
+fn empty_registrations(id: Uuid, count: usize) -> Bytes {
+    let registrations = vec!["{}"; count].join(",");
+    Bytes::from(format!(
+        r#"{{"event":{{"type":"user.create","id":"{id}","tenantId":"{HANDLED_TENANT_ID}","user":{{"registrations":[{registrations}]}}}}}}"#
+    ))
+}
+
 fn event_body(event_type: &str, id: Uuid) -> Bytes {
     Bytes::from(
         json!({"event": {
@@ -93,7 +102,7 @@ impl Case {
 }
 
 pub(super) fn cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
-    use crate::codes::{INVALID_EVENT, INVALID_JSON, NOT_AUTHORIZED};
+    use crate::codes::{INVALID_EVENT, INVALID_JSON, NOT_AUTHORIZED, TOO_LARGE};
     use ExpectBody::{Empty, ErrorCode};
     let ok = StatusCode::OK;
     let bad = StatusCode::BAD_REQUEST;
@@ -224,6 +233,13 @@ pub(super) fn cases(id: impl Fn(u64) -> Uuid) -> Vec<Case> {
         )
         .chunked()
         .finished(id(14), 0),
+        case(
+            "a payload that would take more memory than its budget is 413 tooLarge",
+            authorized(empty_registrations(id(91), 200_000)),
+            too_large,
+            ErrorCode(TOO_LARGE),
+        )
+        .finished(id(91), 0),
         case(
             "a chunked body within the limit is accepted",
             authorized(event_body("user.create", id(15))),

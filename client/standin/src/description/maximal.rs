@@ -13,7 +13,7 @@ use super::{Description, TypeRef, is_any};
 pub enum Extreme {
     /// `i32::MAX` for `int`, `i64::MAX` for `long` and instants, `true`, the first enum value.
     Max,
-    /// `i32::MIN`, `i64::MIN`, `false`, the last enum value.
+    /// `i32::MIN`, `i64::MIN` (instants one above it), `false`, the last enum value.
     Min,
 }
 
@@ -76,7 +76,10 @@ impl Description {
             }),
             "UUID" => json!(uuid(extreme)),
             "int" | "Integer" => json!(if max { i32::MAX } else { i32::MIN }),
-            "long" | "Long" | "ZonedDateTime" => json!(if max { i64::MAX } else { i64::MIN }),
+            "long" | "Long" => json!(if max { i64::MAX } else { i64::MIN }),
+            // An instant's least value is one above i64::MIN, which the
+            // core's `Instant` keeps free to stay 8 bytes wide as an option.
+            "ZonedDateTime" => json!(if max { i64::MAX } else { i64::MIN + 1 }),
             "double" | "Double" => json!(if max { f64::MAX } else { f64::MIN }),
             "boolean" | "Boolean" => json!(max),
             "List" | "Set" => {
