@@ -1,13 +1,19 @@
 //! Delivery guarantees under HTTP load, side by side with the plain receiver
-//! in the same run: deduplication in memory and on Redis, the enqueue path
-//! (plain, and with each write waiting for a replica: `wait_for_replicas`),
-//! and worker throughput.
+//! in the same run: deduplication in memory and on Redis, the SQL inbox on
+//! SQLite and on PostgreSQL, the enqueue path (plain, and with each write
+//! waiting for a replica: `wait_for_replicas`), and worker throughput on
+//! Redis, PostgreSQL and SQLite.
 //!
 //!     cargo bench --bench delivery --all-features
 //!     DURATION=3 ROUNDS=3 cargo bench --bench delivery --all-features
 //!
-//! Starts its own redis-server and a replica of it (install them with
-//! `apt-get install redis-server`).
+//! Starts its own redis-server, a replica of it, and PostgreSQL (install them
+//! with `apt-get install redis-server postgresql`; `.ci/run` does). PostgreSQL runs with
+//! its durable defaults (a commit waits for the disk), SQLite with
+//! `synchronous = FULL` in WAL mode, Redis with its append-only file synced
+//! every second; the inbox runs a second time on connections whose commits
+//! do not wait for the disk (`synchronous_commit = off`, `synchronous =
+//! NORMAL`), which separates the inbox's own work from the disk's.
 //! Server and load generator share this process's runtime (two worker
 //! threads): the ratios between variants are the point, not absolute figures.
 //! Every request carries a new event id, so each one really claims, completes
@@ -21,17 +27,31 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use delivery_support::{API_KEY, Connection, event, serve};
-use fusionauth_webhooks::Worker;
-use fusionauth_webhooks::delivery::{MemoryStore, Queue as _};
-use fusionauth_webhooks::{EventType, Router, Webhook};
+use fusionauth_webhooks::delivery::{MemoryStore, Queue};
+use fusionauth_webhooks::{Event, EventType, Router, Webhook, Worker};
 use fusionauth_webhooks_redis::testing::RedisServer;
 use fusionauth_webhooks_redis::{RedisConfig, RedisQueue, RedisStore};
+use fusionauth_webhooks_sqlx::testing::PostgresServer;
+use fusionauth_webhooks_sqlx::{Backend, Inbox, SqlQueue};
+use sqlx::Pool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteSynchronous};
 use uuid::Uuid;
 
 const EVENT_TYPE: &str = "user.update.complete";
 
 fn router() -> Router {
     Router::new().on_event(EventType::UserUpdateComplete, |_event| async { Ok(()) })
+}
+
+/// The same no-op handler, run in an inbox transaction: what the inbox adds
+/// is its transaction and its row.
+fn inbox_router<DB: Backend>(pool: Pool<DB>) -> Router {
+    let inbox = Inbox::new(pool, "bench");
+    Router::new().on_event(
+        EventType::UserUpdateComplete,
+        inbox.event_handler("no-op", |_: Event, _| Box::pin(async { Ok(()) })),
+    )
 }
 
 fn env(name: &str, default: u64) -> u64 {
@@ -85,21 +105,58 @@ fn summary(mut values: Vec<f64>) -> (f64, f64, f64) {
     )
 }
 
+/// Fills `queue` with `events` new events, 16 pushes at a time.
+async fn fill(queue: Arc<dyn Queue>, events: usize) {
+    let pushers = (0..16).map(|pusher| {
+        let queue = Arc::clone(&queue);
+        tokio::spawn(async move {
+            for _ in (pusher..events).step_by(16) {
+                queue
+                    .push(event(EVENT_TYPE, Uuid::new_v4()))
+                    .await
+                    .expect("push");
+            }
+        })
+    });
+    for pusher in pushers.collect::<Vec<_>>() {
+        pusher.await.expect("pusher");
+    }
+}
+
 /// How fast a worker drains `events` queued events of a fresh stream (its
 /// own namespace).
 async fn worker_rate(url: &str, namespace: &str, events: usize, dedup: bool) -> f64 {
     let config = RedisConfig::new(url, namespace).expect("config");
     let queue = RedisQueue::connect(&config, "bench").await.expect("queue");
-    for _ in 0..events {
-        queue
-            .push(event(EVENT_TYPE, Uuid::new_v4()))
-            .await
-            .expect("push");
-    }
+    fill(Arc::new(queue.clone()), events).await;
     let mut worker = Worker::new(router(), queue.clone()).batch_size(64);
     if dedup {
         worker = worker.deduplicate(RedisStore::connect(&config).await.expect("store"));
     }
+    drain(&worker, events).await
+}
+
+/// How fast a worker drains `events` events queued in a fresh queue of the
+/// table: the no-op handler, or (`inbox`) the same in an inbox transaction,
+/// which also deletes the message.
+async fn sql_worker_rate<DB: Backend>(
+    pool: &Pool<DB>,
+    name: &str,
+    events: usize,
+    inbox: bool,
+) -> f64 {
+    let queue = SqlQueue::new(pool.clone()).named(name);
+    fill(Arc::new(queue.clone()), events).await;
+    let router = if inbox {
+        inbox_router(pool.clone())
+    } else {
+        router()
+    };
+    drain(&Worker::new(router, queue).batch_size(64), events).await
+}
+
+/// Runs `worker` until it handled `events` messages; events per second.
+async fn drain(worker: &Worker, events: usize) -> f64 {
     let started = Instant::now();
     let mut handled = 0;
     while handled < events {
@@ -125,6 +182,39 @@ async fn main() {
     replica
         .wait_for_replication()
         .expect("the replica is in sync");
+    let postgres = PostgresServer::start_durable()
+        .unwrap_or_else(|error| panic!("the benchmark needs PostgreSQL: {error}"));
+    let postgres_pool = PgPoolOptions::new()
+        .max_connections(32)
+        .connect(&postgres.create_database().await.expect("a database"))
+        .await
+        .expect("PostgreSQL");
+    fusionauth_webhooks_sqlx::migrate(&postgres_pool)
+        .await
+        .expect("migrations");
+    let sqlite_dir = tempfile::tempdir().expect("a temporary directory");
+    let sqlite_pool = fusionauth_webhooks_sqlx::connect_sqlite(&format!(
+        "sqlite://{}",
+        sqlite_dir.path().join("bench.db").display()
+    ))
+    .await
+    .expect("SQLite");
+    fusionauth_webhooks_sqlx::migrate(&sqlite_pool)
+        .await
+        .expect("migrations");
+    // The same databases, on connections whose commits do not wait for the disk.
+    let postgres_options: PgConnectOptions = postgres_pool.connect_options().as_ref().clone();
+    let postgres_unsynced = PgPoolOptions::new()
+        .max_connections(32)
+        .connect_with(postgres_options.options([("synchronous_commit", "off")]))
+        .await
+        .expect("PostgreSQL");
+    let sqlite_options: SqliteConnectOptions = sqlite_pool.connect_options().as_ref().clone();
+    let sqlite_unsynced = fusionauth_webhooks_sqlx::connect_sqlite_with(
+        sqlite_options.synchronous(SqliteSynchronous::Normal),
+    )
+    .await
+    .expect("SQLite");
 
     let build =
         |builder: fusionauth_webhooks::WebhookBuilder| builder.api_key(API_KEY).build().unwrap();
@@ -152,6 +242,34 @@ async fn main() {
                 Webhook::builder()
                     .router(router())
                     .deduplicate(RedisStore::connect(&config).await.unwrap()),
+            ))
+            .await,
+        ),
+        (
+            "inbox, SQLite",
+            serve(build(
+                Webhook::builder().router(inbox_router(sqlite_pool.clone())),
+            ))
+            .await,
+        ),
+        (
+            "inbox, PostgreSQL",
+            serve(build(
+                Webhook::builder().router(inbox_router(postgres_pool.clone())),
+            ))
+            .await,
+        ),
+        (
+            "inbox, SQLite, synchronous = NORMAL",
+            serve(build(
+                Webhook::builder().router(inbox_router(sqlite_unsynced.clone())),
+            ))
+            .await,
+        ),
+        (
+            "inbox, PostgreSQL, synchronous_commit = off",
+            serve(build(
+                Webhook::builder().router(inbox_router(postgres_unsynced.clone())),
             ))
             .await,
         ),
@@ -206,18 +324,41 @@ async fn main() {
     }
 
     let events = env("WORKER_EVENTS", 20_000) as usize;
-    let mut plain_worker = Vec::new();
-    let mut dedup_worker = Vec::new();
+    let mut rates: Vec<(&str, Vec<f64>)> = [
+        "worker, Redis stream",
+        "worker, Redis stream + Redis dedup",
+        "worker, PostgreSQL queue",
+        "worker, PostgreSQL queue + inbox",
+        "worker, SQLite queue",
+        "worker, SQLite queue + inbox",
+    ]
+    .into_iter()
+    .map(|name| (name, Vec::new()))
+    .collect();
     for round in 0..rounds {
-        plain_worker.push(worker_rate(&url, &format!("bench-plain-{round}"), events, false).await);
-        dedup_worker.push(worker_rate(&url, &format!("bench-dedup-{round}"), events, true).await);
+        let name = |variant: &str| format!("bench-{variant}-{round}");
+        rates[0]
+            .1
+            .push(worker_rate(&url, &name("plain"), events, false).await);
+        rates[1]
+            .1
+            .push(worker_rate(&url, &name("dedup"), events, true).await);
+        rates[2]
+            .1
+            .push(sql_worker_rate(&postgres_pool, &name("plain"), events, false).await);
+        rates[3]
+            .1
+            .push(sql_worker_rate(&postgres_pool, &name("inbox"), events, true).await);
+        rates[4]
+            .1
+            .push(sql_worker_rate(&sqlite_pool, &name("plain"), events, false).await);
+        rates[5]
+            .1
+            .push(sql_worker_rate(&sqlite_pool, &name("inbox"), events, true).await);
     }
     println!();
     println!("worker throughput, {events} queued events, batches of 64; median (min-max)");
-    for (name, rates) in [
-        ("worker", plain_worker),
-        ("worker + Redis dedup", dedup_worker),
-    ] {
+    for (name, rates) in rates {
         let (rate, low, high) = summary(rates);
         println!("| {name} | {rate:.0} events/s ({low:.0}-{high:.0}) |");
     }

@@ -1,5 +1,6 @@
-//! Every environment variable of the receiver, its FusionAuth client and the
-//! `fusionauth-webhooks` command, and the one rule for reading them.
+//! Every environment variable of the receiver, its FusionAuth client, the
+//! `fusionauth-webhooks` command and the delivery stores, and the one rule
+//! for reading them.
 //!
 //! Each constant is named as its variable is, so that what a program reads
 //! is what its operator sets. The receiver's variables are read by
@@ -86,6 +87,17 @@ pub const FUSIONAUTH_WEBHOOK_URL: &str = "FUSIONAUTH_WEBHOOK_URL";
 pub const FUSIONAUTH_WEBHOOK_ID: &str = "FUSIONAUTH_WEBHOOK_ID";
 /// The Key Master id of the key FusionAuth signs the webhook with.
 pub const FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID: &str = "FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID";
+
+// Delivery: the shared stores of dedup marks, queues and inboxes (read by
+// the `workers` example; name yours the same).
+
+/// The SQL database of the inbox, the queue and the dedup store
+/// (`fusionauth-webhooks-sqlx`): `sqlite://PATH` for one machine,
+/// `postgres://USER@HOST/DATABASE` for several.
+pub const DATABASE_URL: &str = "DATABASE_URL";
+/// The Redis of the dedup store and the queue (`fusionauth-webhooks-redis`),
+/// such as `redis://127.0.0.1:6379/`.
+pub const REDIS_URL: &str = "REDIS_URL";
 
 /// Where variables are read from: the process environment, or a function
 /// (a map in tests, a secrets store).

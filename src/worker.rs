@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use futures_util::future::{Either, join_all, select};
 
-use crate::delivery::{Deduplicator, LOG_TARGET, Message, Queue, QueueError};
+use crate::delivery::{Deduplicator, LOG_TARGET, Message, Queue, QueueError, QueuedMessage};
 use crate::dispatch::{Concluded, Deadline, Dispatched, Dispatcher};
 use crate::router::{Router, RunOutcome};
 use crate::timer::Timer;
@@ -41,6 +41,12 @@ const AFTER_QUEUE_ERROR: Duration = Duration::from_secs(1);
 /// | still failing at the last attempt ([`max_attempts`](Worker::max_attempts)) | dead-lettered |
 /// | the body or a typed payload does not parse | dead-lettered at once |
 /// | another worker is running the same event, or the store is unreachable | retried after the backoff (this counts as an attempt: the queue's attempt number is the only counter) |
+///
+/// A handler sees the message it runs for as the
+/// [`QueuedMessage`](crate::delivery::QueuedMessage); when the event goes to
+/// that handler alone, it may acknowledge the message in the transaction of
+/// its own effects (as the SQL inbox of `fusionauth-webhooks-sqlx` does), and
+/// the worker then leaves the message be.
 ///
 /// A batch's messages run concurrently. [`run`](Worker::run) stops between
 /// batches when its shutdown future completes, after the running batch
@@ -211,11 +217,15 @@ impl Worker {
     async fn process(&self, message: Message) {
         let settled = match self.dispatcher.read(message.payload.clone(), |_| false) {
             Ok(read) => {
-                let dispatched = self
-                    .dispatcher
-                    .run(read, |outcome| self.conclude(&message, outcome))
+                let handlers = self.dispatcher.router().handler_count(&read.event);
+                let queued = QueuedMessage::new(message.clone(), handlers);
+                let dispatched = queued
+                    .scope(
+                        self.dispatcher
+                            .run(read, |outcome| self.conclude(&queued, outcome)),
+                    )
                     .await;
-                self.settle(&message, dispatched).await
+                self.settle(&queued, dispatched).await
             }
             Err(error) => {
                 self.dead_letter(&message, &format!("invalid body: {error}"))
@@ -240,9 +250,12 @@ impl Worker {
     /// Decides on a run while the event's claim is held: a run that failed
     /// for good (the last attempt, or a payload that cannot parse) is
     /// dead-lettered here, before the claim is completed, so that a crash in
-    /// between leaves the event to run again, never lost.
-    async fn conclude(&self, message: &Message, outcome: RunOutcome) -> Concluded<Verdict> {
-        if outcome.is_success() {
+    /// between leaves the event to run again, never lost. A message its
+    /// handler acknowledged itself (in the transaction of its effects) is
+    /// done, even if the deadline cut the handler short after its commit.
+    async fn conclude(&self, queued: &QueuedMessage, outcome: RunOutcome) -> Concluded<Verdict> {
+        let message = queued.message();
+        if outcome.is_success() || queued.is_acknowledged() {
             return Concluded {
                 result: Verdict::Done,
                 done: true,
@@ -267,10 +280,12 @@ impl Worker {
     /// mapping, in one place.
     async fn settle(
         &self,
-        message: &Message,
+        queued: &QueuedMessage,
         dispatched: Dispatched<Verdict>,
     ) -> Result<Settled, QueueError> {
+        let message = queued.message();
         match dispatched {
+            Dispatched::Ran(Verdict::Done) if queued.is_acknowledged() => Ok(Settled::Acked),
             Dispatched::Ran(Verdict::Done) | Dispatched::Duplicate => self.ack(message).await,
             Dispatched::Ran(Verdict::DeadLettered(settled)) => settled,
             Dispatched::Ran(Verdict::Failed(outcome)) => {

@@ -122,7 +122,7 @@ mod worker {
 
     use bytes::Bytes;
     use fusionauth_webhooks::Worker;
-    use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue};
+    use fusionauth_webhooks::delivery::{MemoryQueue, MemoryStore, Queue, QueuedMessage};
     use fusionauth_webhooks::{Event, EventType, HandlerError, Router};
     use uuid::Uuid;
 
@@ -255,6 +255,84 @@ mod worker {
         drain(&worker, &queue).await;
         let dead = queue.dead_letters();
         assert_eq!(dead.len(), 1, "timed out on its only attempt");
+    }
+
+    /// A handler that acknowledges its message itself (as one that deletes
+    /// the message in the transaction of its effects does), then answers
+    /// `answer`; each handler records whether it settles its message alone.
+    fn acknowledging(
+        answer: fn() -> Result<(), HandlerError>,
+        alone: &Arc<Mutex<Vec<bool>>>,
+    ) -> impl Fn(Event) -> std::future::Ready<Result<(), HandlerError>> + Send + Sync + 'static
+    {
+        let alone = Arc::clone(alone);
+        move |_event: Event| {
+            let queued = QueuedMessage::current().expect("a worker's handler sees its message");
+            alone.lock().unwrap().push(queued.settles_alone());
+            if queued.settles_alone() {
+                queued.mark_acknowledged();
+            }
+            std::future::ready(answer())
+        }
+    }
+
+    /// Queues a `user.update` and has `worker` run it.
+    async fn queue_and_run_one(worker: &Worker, queue: &MemoryQueue) {
+        queue
+            .push(body("user.update", Uuid::new_v4()))
+            .await
+            .unwrap();
+        assert_eq!(
+            worker.run_once(Duration::from_millis(100)).await.unwrap(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn a_message_its_only_handler_acknowledged_is_not_acknowledged_again() {
+        let queue = Arc::new(MemoryQueue::new());
+        let alone = Arc::new(Mutex::new(Vec::new()));
+        let router =
+            Router::new().on_event(EventType::UserUpdate, acknowledging(|| Ok(()), &alone));
+        let worker = Worker::new(router, Arc::clone(&queue));
+        queue_and_run_one(&worker, &queue).await;
+        assert_eq!(*alone.lock().unwrap(), [true]);
+        // The worker left the message to its handler: the memory queue,
+        // which knows nothing of that, still holds it in flight.
+        assert_eq!(queue.len(), 1, "the worker did not acknowledge it");
+        assert!(queue.dead_letters().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_message_acknowledged_before_its_handler_failed_is_neither_retried_nor_dead() {
+        let queue = Arc::new(MemoryQueue::new().visibility_timeout(Duration::from_secs(60)));
+        let alone = Arc::new(Mutex::new(Vec::new()));
+        // Its effects committed, then the deadline (say) cut it short.
+        let router = Router::new().on_event(
+            EventType::UserUpdate,
+            acknowledging(|| Err(HandlerError::timed_out()), &alone),
+        );
+        let worker = Worker::new(router, Arc::clone(&queue))
+            .max_attempts(1)
+            .retry_backoff(Duration::ZERO, Duration::ZERO);
+        queue_and_run_one(&worker, &queue).await;
+        assert!(queue.dead_letters().is_empty(), "not dead-lettered");
+        let again = worker.run_once(Duration::from_millis(50)).await.unwrap();
+        assert_eq!(again, 0, "not retried");
+        assert_eq!(*alone.lock().unwrap(), [true]);
+    }
+
+    #[tokio::test]
+    async fn an_event_of_two_handlers_is_settled_by_neither_alone_but_by_the_worker() {
+        let queue = Arc::new(MemoryQueue::new());
+        let alone = Arc::new(Mutex::new(Vec::new()));
+        let router = Router::new()
+            .on_event(EventType::UserUpdate, acknowledging(|| Ok(()), &alone))
+            .on_event(EventType::UserUpdate, acknowledging(|| Ok(()), &alone));
+        let worker = Worker::new(router, Arc::clone(&queue));
+        queue_and_run_one(&worker, &queue).await;
+        assert_eq!(*alone.lock().unwrap(), [false, false]);
+        assert!(queue.is_empty(), "the worker acknowledged it");
     }
 
     #[tokio::test]

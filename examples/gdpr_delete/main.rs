@@ -8,11 +8,13 @@
 //! An axum app keeps todos per user in a SQLite file (`GDPR_DELETE_DB`, by
 //! default `fusionauth-webhooks-gdpr_delete.db` in the system's temporary
 //! directory, never in the repository), seeded with two demo users on first
-//! start. The
-//! `user.delete` handler deletes the user's rows in one transaction and
-//! answers 200 only after the commit; if the database fails it answers 500,
-//! and FusionAuth (with the tenant's `user.delete` transaction setting
-//! requiring this webhook) does not delete the user either.
+//! start. The `user.delete` handler is an inbox handler
+//! (`fusionauth-webhooks-sqlx`): it deletes the user's rows in the
+//! transaction that also records the event as handled, and answers 200 only
+//! after the commit. If the database fails it answers 500, and FusionAuth
+//! (with the tenant's `user.delete` transaction setting requiring this
+//! webhook) does not delete the user either; a retry of a committed deletion
+//! is answered 200 without deleting again.
 //!
 //! Routes: `POST /fusionauth-webhook` (the webhook) and `GET /todos/{user_id}`
 //! (the app's own data, to watch it go).
@@ -39,10 +41,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         || std::env::temp_dir().join("fusionauth-webhooks-gdpr_delete.db"),
         PathBuf::from,
     );
-    let store = Arc::new(TodoStore::open(&path)?);
-    let seeded = store.seed_demo_data()?;
+    let store = Arc::new(TodoStore::open(&path).await?);
+    let seeded = store.seed_demo_data().await?;
 
-    let (webhook, generated_key) = support::webhook_from_env(handler::router(Arc::clone(&store)))?;
+    let (webhook, generated_key) = support::webhook_from_env(handler::router(&store))?;
     let app = axum::Router::new()
         .route("/todos/{user_id}", get(count_todos))
         .with_state(Arc::clone(&store))
@@ -60,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (user, email) in DEMO_USERS {
         println!(
             "  {email}: {user}, {} todos (GET http://{addr}/todos/{user})",
-            store.count_for(user)?
+            store.count_for(user).await?
         );
     }
     support::print_banner(addr, generated_key.as_deref());
@@ -79,9 +81,9 @@ async fn count_todos(
     State(store): State<Arc<TodoStore>>,
     Path(user_id): Path<Uuid>,
 ) -> Result<String, StatusCode> {
-    tokio::task::spawn_blocking(move || store.count_for(user_id))
+    store
+        .count_for(user_id)
         .await
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
         .map(|count| format!("{count}\n"))
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
 }

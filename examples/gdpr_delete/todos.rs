@@ -1,14 +1,15 @@
-//! The app's own data: todos per FusionAuth user, in SQLite.
+//! The app's own data: todos per FusionAuth user, in SQLite, beside the
+//! inbox's table.
 
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
 
-use rusqlite::{Connection, params};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
 /// Todos keyed by the FusionAuth user id.
 pub(crate) struct TodoStore {
-    connection: Mutex<Connection>,
+    pool: SqlitePool,
 }
 
 /// Demo users seeded on first start.
@@ -24,46 +25,42 @@ pub(crate) const DEMO_USERS: [(Uuid, &str); 2] = [
 ];
 
 impl TodoStore {
-    /// Opens (or creates) the database file and its schema.
-    pub(crate) fn open(path: &Path) -> rusqlite::Result<TodoStore> {
-        let connection = Connection::open(path)?;
-        connection.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             CREATE TABLE IF NOT EXISTS todos (
+    /// Opens (or creates) the database file, with the inbox's tables and
+    /// the app's.
+    pub(crate) async fn open(path: &Path) -> Result<TodoStore, Box<dyn std::error::Error>> {
+        let options = SqliteConnectOptions::new().filename(path);
+        let pool = fusionauth_webhooks_sqlx::connect_sqlite_with(options).await?;
+        fusionauth_webhooks_sqlx::migrate(&pool).await?;
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS todos (
                  id INTEGER PRIMARY KEY,
                  user_id TEXT NOT NULL,
                  text TEXT NOT NULL
              );
              CREATE INDEX IF NOT EXISTS todos_by_user ON todos (user_id);",
-        )?;
-        Ok(TodoStore {
-            connection: Mutex::new(connection),
-        })
+        )
+        .execute(&pool)
+        .await?;
+        Ok(TodoStore { pool })
     }
 
-    fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (each
-        // statement is atomic), so a poisoned lock is safe to keep using.
-        self.connection
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    /// The database, for the inbox.
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// Adds demo todos when the database is empty; returns how many.
-    pub(crate) fn seed_demo_data(&self) -> rusqlite::Result<usize> {
-        let connection = self.connection();
-        let count: i64 =
-            connection.query_row("SELECT COUNT(*) FROM todos", [], |row| row.get(0))?;
+    pub(crate) async fn seed_demo_data(&self) -> sqlx::Result<usize> {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM todos")
+            .fetch_one(&self.pool)
+            .await?;
         if count > 0 {
             return Ok(0);
         }
         let mut added = 0;
         for (user, email) in DEMO_USERS {
             for text in ["buy milk", "file taxes", "call mum"] {
-                connection.execute(
-                    "INSERT INTO todos (user_id, text) VALUES (?1, ?2)",
-                    params![user.to_string(), format!("{text} ({email})")],
-                )?;
+                self.add(user, &format!("{text} ({email})")).await?;
                 added += 1;
             }
         }
@@ -71,40 +68,41 @@ impl TodoStore {
     }
 
     /// Adds one todo.
-    #[cfg_attr(not(test), allow(dead_code))] // the example seeds; tests add
-    pub(crate) fn add(&self, user: Uuid, text: &str) -> rusqlite::Result<()> {
-        self.connection().execute(
-            "INSERT INTO todos (user_id, text) VALUES (?1, ?2)",
-            params![user.to_string(), text],
-        )?;
+    pub(crate) async fn add(&self, user: Uuid, text: &str) -> sqlx::Result<()> {
+        sqlx::query("INSERT INTO todos (user_id, text) VALUES ($1, $2)")
+            .bind(user.to_string())
+            .bind(text)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// How many todos a user has.
-    pub(crate) fn count_for(&self, user: Uuid) -> rusqlite::Result<i64> {
-        self.connection().query_row(
-            "SELECT COUNT(*) FROM todos WHERE user_id = ?1",
-            params![user.to_string()],
-            |row| row.get(0),
-        )
-    }
-
-    /// Deletes everything the app keeps about a user, in one transaction;
-    /// returns how many rows went. Nothing is deleted if any step fails.
-    pub(crate) fn delete_user(&self, user: Uuid) -> rusqlite::Result<usize> {
-        let mut connection = self.connection();
-        let transaction = connection.transaction()?;
-        let deleted = transaction.execute(
-            "DELETE FROM todos WHERE user_id = ?1",
-            params![user.to_string()],
-        )?;
-        transaction.commit()?;
-        Ok(deleted)
+    pub(crate) async fn count_for(&self, user: Uuid) -> sqlx::Result<i64> {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM todos WHERE user_id = $1")
+            .bind(user.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
     }
 
     /// Runs raw SQL: lets tests break the database on purpose.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
-        self.connection().execute_batch(sql)
+    pub(crate) async fn execute_batch(&self, sql: &str) -> sqlx::Result<()> {
+        sqlx::raw_sql(sql).execute(&self.pool).await?;
+        Ok(())
     }
+}
+
+/// Deletes everything the app keeps about a user, in the caller's
+/// transaction (the inbox's); returns how many rows went.
+pub(crate) async fn delete_user(
+    transaction: &mut SqliteConnection,
+    user: Uuid,
+) -> sqlx::Result<u64> {
+    let deleted = sqlx::query("DELETE FROM todos WHERE user_id = $1")
+        .bind(user.to_string())
+        .execute(transaction)
+        .await?;
+    Ok(deleted.rows_affected())
 }

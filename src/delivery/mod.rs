@@ -4,8 +4,10 @@
 //! FusionAuth retries a failed or slow delivery up to three times, back to
 //! back, and apps run several replicas: the same event can reach a handler
 //! more than once, on any replica. This module holds the shared-state
-//! contracts that prevent it, with in-process implementations; the crate
-//! `fusionauth-webhooks-redis` implements them on Redis for several replicas.
+//! contracts that prevent it, with in-process implementations; the crates
+//! `fusionauth-webhooks-redis` and `fusionauth-webhooks-sqlx` implement them
+//! on Redis, and on SQLite and PostgreSQL, for several replicas (the latter
+//! also with an inbox, whose mark commits with the handlers' effects).
 //!
 //! - [`DedupStore`] (claim / complete / release, fenced by a token) and
 //!   [`Deduplicator`], which runs work at most once per event id;
@@ -14,7 +16,8 @@
 //!   at-least-once hand-off
 //!   ([`WebhookBuilder::enqueue`](crate::WebhookBuilder::enqueue));
 //!   [`MemoryQueue`] for one process. The [`Worker`](crate::Worker) that
-//!   consumes it is the queue's door, beside the webhook.
+//!   consumes it is the queue's door, beside the webhook; its handlers see
+//!   the message they run for as the [`QueuedMessage`].
 //!
 //! # Example
 //!
@@ -40,6 +43,7 @@ mod dedup;
 mod memory_queue;
 mod memory_store;
 mod queue;
+mod queued;
 mod store;
 
 pub use dedup::{
@@ -48,6 +52,7 @@ pub use dedup::{
 pub use memory_queue::{DEFAULT_MEMORY_QUEUE_CAPACITY, DEFAULT_VISIBILITY_TIMEOUT, MemoryQueue};
 pub use memory_store::{DEFAULT_MEMORY_STORE_CAPACITY, MemoryStore};
 pub use queue::{Message, MessageId, Queue, QueueError};
+pub use queued::QueuedMessage;
 pub use store::{Claim, ClaimToken, DedupStore, StoreError};
 
 /// The `tracing` target of the delivery module's log lines.

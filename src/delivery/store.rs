@@ -26,8 +26,9 @@ use uuid::Uuid;
 /// claim of the delivery that took over. They return whether the claim was
 /// still held.
 ///
-/// Implementations: [`MemoryStore`](super::MemoryStore) for one process, and
-/// `RedisStore` in the crate `fusionauth-webhooks-redis` for several replicas.
+/// Implementations: [`MemoryStore`](super::MemoryStore) for one process,
+/// `RedisStore` in the crate `fusionauth-webhooks-redis` and `SqlStore` in
+/// `fusionauth-webhooks-sqlx` for several replicas.
 /// Every implementation should pass
 /// [`testing::dedup_store_suite`](crate::testing::dedup_store_suite).
 ///

@@ -72,7 +72,8 @@ pub struct Router {
     fallback: Option<Route>,
     tenants: Option<Vec<Uuid>>,
     applications: Option<Vec<Uuid>>,
-    /// How many handlers were added with [`on`](Router::on).
+    /// How many handlers were added with [`on`](Router::on) or
+    /// [`on_with_event`](Router::on_with_event).
     typed_routes: usize,
 }
 
@@ -112,6 +113,47 @@ impl Router {
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
         let route = Route::typed(handler);
+        self.by_type.entry(P::EVENT_TYPE).or_default().push(route);
+        self.typed_routes += 1;
+        self
+    }
+
+    /// Adds a typed handler that also receives the event: its id, type name,
+    /// tenant or exact bytes beside the payload, for a handler keyed on the
+    /// event id (an inbox that records which events it handled, say). The
+    /// payload is read as for [`on`](Router::on): only for this event type,
+    /// and a payload of the wrong shape is answered with 400 before any
+    /// handler runs.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use fusionauth_webhooks::payload::UserDelete;
+    /// use fusionauth_webhooks::{Event, Router};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let record = Arc::clone(&seen);
+    /// let router = Router::new().on_with_event(move |event: Event, deleted: UserDelete| {
+    ///     let email = deleted.user.and_then(|user| user.email);
+    ///     record.lock().unwrap().push((event.id(), email));
+    ///     async { Ok(()) }
+    /// });
+    /// let event = Event::parse(
+    ///     r#"{"event":{"type":"user.delete","id":"e502168a-b469-45d9-a079-fd45f83e0406","user":{"email":"a@b.c"}}}"#.into(),
+    /// )?;
+    /// assert!(router.run(&event).await.is_success());
+    /// assert_eq!(*seen.lock().unwrap(), [(event.id(), Some("a@b.c".to_owned()))]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn on_with_event<P, F, Fut>(mut self, handler: F) -> Router
+    where
+        P: EventPayload,
+        F: Fn(Event, P) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        let route = Route::typed_with_event(handler);
         self.by_type.entry(P::EVENT_TYPE).or_default().push(route);
         self.typed_routes += 1;
         self
@@ -237,6 +279,12 @@ impl Router {
 
     fn refuses_tenant(&self, tenant: Option<Uuid>) -> bool {
         matches!((&self.tenants, tenant), (Some(allowed), Some(tenant)) if !allowed.contains(&tenant))
+    }
+
+    /// How many handlers an event goes to (none when filtered out or unrouted).
+    #[cfg(feature = "delivery")]
+    pub(crate) fn handler_count(&self, event: &Event) -> usize {
+        self.routes_for(event).map_or(0, |routes| routes.len())
     }
 
     /// Why the tenant and application filters refuse this event, if they do.

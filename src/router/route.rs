@@ -1,5 +1,5 @@
 //! One registered handler: an [`EventHandler`], or a closure that takes a
-//! typed payload, made ready to run on an event.
+//! typed payload (and, if it asks, the event), made ready to run on an event.
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -42,7 +42,7 @@ struct TypedFn<P, F> {
 impl<P, F, Fut> TypedHandler for TypedFn<P, F>
 where
     P: EventPayload,
-    F: Fn(P) -> Fut + Send + Sync + 'static,
+    F: Fn(Event, P) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = HandlerResult> + Send + 'static,
 {
     fn prepare(
@@ -58,9 +58,12 @@ where
             }
             None => event.payload_as::<P>()?,
         };
+        let event = event.clone();
         // The user's closure is called inside the future, so that a panic in
         // it is caught like one in the future it returns.
-        Ok(Box::pin(async move { (self.handler)(payload).await }))
+        Ok(Box::pin(
+            async move { (self.handler)(event, payload).await },
+        ))
     }
 }
 
@@ -79,8 +82,28 @@ impl Route {
         F: Fn(P) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = HandlerResult> + Send + 'static,
     {
+        let name = std::any::type_name::<F>();
+        Route::typed_named(name, move |_: Event, payload: P| handler(payload))
+    }
+
+    /// A closure that takes the event and its payload as type `P`.
+    pub(super) fn typed_with_event<P, F, Fut>(handler: F) -> Route
+    where
+        P: EventPayload,
+        F: Fn(Event, P) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
+        Route::typed_named(std::any::type_name::<F>(), handler)
+    }
+
+    fn typed_named<P, F, Fut>(name: &'static str, handler: F) -> Route
+    where
+        P: EventPayload,
+        F: Fn(Event, P) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = HandlerResult> + Send + 'static,
+    {
         Route {
-            name: std::any::type_name::<F>(),
+            name,
             handler: Handler::Typed(Arc::new(TypedFn {
                 handler,
                 payload: PhantomData,

@@ -251,6 +251,48 @@ mod tests {
     }
 
     #[test]
+    fn a_handler_on_the_event_and_its_payload_gets_both_and_a_bad_payload_runs_nothing() {
+        use std::sync::{Arc, Mutex};
+        let ran = Arc::new(Mutex::new(Vec::new()));
+        let (typed, plain) = (Arc::clone(&ran), Arc::clone(&ran));
+        let router = Router::new()
+            .on_with_event(
+                move |event: Event, deleted: crate::event::payload::UserDelete| {
+                    let email = deleted.user.and_then(|user| user.email);
+                    typed
+                        .lock()
+                        .unwrap()
+                        .push(format!("{:?} {email:?}", event.id()));
+                    async { Ok(()) }
+                },
+            )
+            .on_event(EventType::UserDelete, move |_: Event| {
+                plain.lock().unwrap().push("plain".to_owned());
+                async { Ok(()) }
+            });
+        let good = event(
+            r#"{"event":{"type":"user.delete","id":"00000000-0000-0000-0000-000000000007","user":{"email":"a@b.c"}}}"#,
+        );
+        assert!(router.run(&good).now_or_never().unwrap().is_success());
+        ran.lock().unwrap().sort();
+        assert_eq!(
+            *ran.lock().unwrap(),
+            [
+                "Some(00000000-0000-0000-0000-000000000007) Some(\"a@b.c\")",
+                "plain"
+            ]
+        );
+        ran.lock().unwrap().clear();
+        let bad = event(r#"{"event":{"type":"user.delete","user":{"email":7}}}"#);
+        let outcome = router.run(&bad).now_or_never().unwrap();
+        assert!(
+            matches!(outcome, RunOutcome::InvalidPayload(_)),
+            "{outcome:?}"
+        );
+        assert!(ran.lock().unwrap().is_empty(), "no handler ran");
+    }
+
+    #[test]
     fn filtered_and_unrouted_events_run_nothing() {
         let tenant = "3c219e58-ed0e-4b18-ad48-f4f92793ae32".parse().unwrap();
         let router = Router::new()

@@ -34,27 +34,39 @@ pub struct Connection {
 impl Connection {
     /// Connects to `address`.
     pub async fn open(address: SocketAddr) -> Connection {
-        let stream = TcpStream::connect(address).await.expect("connect");
-        stream.set_nodelay(true).expect("nodelay");
+        Connection::try_open(address).await.expect("connect")
+    }
+
+    /// Connects to `address`, or says why it could not (a receiver that
+    /// died).
+    pub async fn try_open(address: SocketAddr) -> std::io::Result<Connection> {
+        let stream = TcpStream::connect(address).await?;
+        stream.set_nodelay(true)?;
         let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
-            .expect("handshake");
+            .map_err(std::io::Error::other)?;
         tokio::spawn(connection);
-        Connection { sender }
+        Ok(Connection { sender })
     }
 
     /// POSTs `body` as FusionAuth does and returns the status.
     pub async fn post(&mut self, body: Bytes) -> StatusCode {
-        self.sender.ready().await.expect("connection ready");
+        self.try_post(body).await.expect("response")
+    }
+
+    /// POSTs `body` as FusionAuth does: the status, or the error of a
+    /// request that got no answer (the connection broke).
+    pub async fn try_post(&mut self, body: Bytes) -> Result<StatusCode, hyper::Error> {
+        self.sender.ready().await?;
         let request = Request::post("/")
             .header("authorization", API_KEY)
             .header("content-type", "application/json")
             .body(Full::new(body))
             .expect("request");
-        let response = self.sender.send_request(request).await.expect("response");
+        let response = self.sender.send_request(request).await?;
         let status = response.status();
-        response.into_body().collect().await.expect("body");
-        status
+        response.into_body().collect().await?;
+        Ok(status)
     }
 }
 
