@@ -99,6 +99,37 @@ pub const DATABASE_URL: &str = "DATABASE_URL";
 /// such as `redis://127.0.0.1:6379/`.
 pub const REDIS_URL: &str = "REDIS_URL";
 
+/// Every variable above, for a program that checks what it was given
+/// before it reads (the command checks each one its arguments take).
+///
+/// ```
+/// use fusionauth_webhooks::env;
+///
+/// assert!(env::ALL.contains(&env::FUSIONAUTH_WEBHOOK_API_KEY));
+/// assert!(env::ALL.iter().all(|name| name.starts_with("FUSIONAUTH_") || name.ends_with("_URL")));
+/// ```
+pub const ALL: &[&str] = &[
+    FUSIONAUTH_WEBHOOK_API_KEY,
+    FUSIONAUTH_WEBHOOK_BASIC_USER,
+    FUSIONAUTH_WEBHOOK_BASIC_PASSWORD,
+    FUSIONAUTH_WEBHOOK_HEADERS,
+    FUSIONAUTH_WEBHOOK_MAX_BODY,
+    FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT,
+    FUSIONAUTH_WEBHOOK_BODY_TIMEOUT,
+    FUSIONAUTH_WEBHOOK_HMAC_SECRET,
+    FUSIONAUTH_WEBHOOK_HMAC_KID,
+    FUSIONAUTH_WEBHOOK_JWKS,
+    FUSIONAUTH_URL,
+    FUSIONAUTH_API_KEY,
+    FUSIONAUTH_TENANT_ID,
+    FUSIONAUTH_CA_CERT,
+    FUSIONAUTH_WEBHOOK_URL,
+    FUSIONAUTH_WEBHOOK_ID,
+    FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID,
+    DATABASE_URL,
+    REDIS_URL,
+];
+
 /// Where variables are read from: the process environment, or a function
 /// (a map in tests, a secrets store).
 #[derive(Clone, Copy)]
@@ -167,6 +198,83 @@ impl<'a> Env<'a> {
             Some(value) if value.is_empty() => Err(EnvError::new(name, "is set but empty")),
             value => Ok(value),
         }
+    }
+
+    /// A variable that must be set: [`var`](Env::var), with unset an error too.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::env::{self, Env};
+    ///
+    /// let error = Env::from_fn(&|_| None).required(env::FUSIONAUTH_URL).unwrap_err();
+    /// assert_eq!(error.to_string(), "environment variable FUSIONAUTH_URL is not set");
+    /// ```
+    pub fn required(&self, name: &'static str) -> Result<String, EnvError> {
+        self.var(name)?
+            .ok_or_else(|| EnvError::new(name, "is not set"))
+    }
+
+    /// A value parsed with [`FromStr`](std::str::FromStr), around which
+    /// white space is ignored; `expected` completes "expected ..." in the
+    /// error (such as "a UUID").
+    ///
+    /// ```
+    /// use fusionauth_webhooks::env::{self, Env};
+    ///
+    /// let vars = |_: &str| Some(" 42 ".to_owned());
+    /// assert_eq!(Env::from_fn(&vars).parse::<u16>("PORT", "a port")?, Some(42));
+    /// let vars = |_: &str| Some("tenant-a".to_owned());
+    /// let error = Env::from_fn(&vars)
+    ///     .parse::<uuid::Uuid>(env::FUSIONAUTH_TENANT_ID, "a UUID")
+    ///     .unwrap_err();
+    /// assert_eq!(error.to_string(), "environment variable FUSIONAUTH_TENANT_ID is not a UUID");
+    /// # Ok::<(), fusionauth_webhooks::env::EnvError>(())
+    /// ```
+    pub fn parse<T: std::str::FromStr>(
+        &self,
+        name: &'static str,
+        expected: &str,
+    ) -> Result<Option<T>, EnvError> {
+        self.var(name)?
+            .map(|text| {
+                text.trim()
+                    .parse()
+                    .map_err(|_| EnvError::new(name, format!("is not {expected}")))
+            })
+            .transpose()
+    }
+
+    /// `Name=value` pairs separated by `;` or newlines, as
+    /// [`FUSIONAUTH_WEBHOOK_HEADERS`] holds them; white space around names
+    /// and values is ignored, and a name may repeat.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::env::{self, Env};
+    ///
+    /// let vars = |_: &str| Some("X-Tenant=acme; X-Key=a\nX-Key=b".to_owned());
+    /// let headers = Env::from_fn(&vars).headers(env::FUSIONAUTH_WEBHOOK_HEADERS)?;
+    /// assert_eq!(headers, [("X-Tenant", "acme"), ("X-Key", "a"), ("X-Key", "b")].map(|(n, v)| (n.to_owned(), v.to_owned())));
+    /// # Ok::<(), fusionauth_webhooks::env::EnvError>(())
+    /// ```
+    pub fn headers(&self, name: &'static str) -> Result<Vec<(String, String)>, EnvError> {
+        let Some(text) = self.var(name)? else {
+            return Ok(Vec::new());
+        };
+        text.split([';', '\n'])
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry
+                    .split_once('=')
+                    .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+                    .filter(|(name, value)| !name.is_empty() && !value.is_empty())
+                    .ok_or_else(|| {
+                        EnvError::new(
+                            name,
+                            "is not `Name=value` pairs separated by `;` (a value is missing)",
+                        )
+                    })
+            })
+            .collect()
     }
 
     /// A duration such as `5s`, `1500ms` or `1m 30s` (humantime's format).

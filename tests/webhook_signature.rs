@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use fusionauth_webhooks::env::Env;
 use fusionauth_webhooks::samples;
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::testing::signing::{BadSignature, TEST_HMAC_SECRET, TestSigner};
@@ -80,10 +81,11 @@ async fn the_hmac_secret_from_the_environment_is_required_with_the_api_key() {
         ("FUSIONAUTH_WEBHOOK_API_KEY", "env-key"),
         ("FUSIONAUTH_WEBHOOK_HMAC_SECRET", TEST_HMAC_SECRET),
     ]);
-    let webhook = WebhookBuilder::from_env_with(|name| env.get(name).map(|v| v.to_string()))
-        .unwrap()
-        .build()
-        .unwrap();
+    let webhook =
+        WebhookBuilder::from_env_with(Env::from_fn(&|name| env.get(name).map(|v| v.to_string())))
+            .unwrap()
+            .build()
+            .unwrap();
     let client = TestClient::new(webhook);
     let signer = TestSigner::hmac(Algorithm::HS256, TEST_HMAC_SECRET).without_kid();
     let both = TestRequest::body(body())
@@ -104,10 +106,12 @@ async fn the_hmac_secret_from_the_environment_is_required_with_the_api_key() {
 fn bad_signature_variables_are_configuration_errors() {
     let env = HashMap::from([("FUSIONAUTH_WEBHOOK_JWKS", "/no/such/jwks.json")]);
     let error =
-        WebhookBuilder::from_env_with(|name| env.get(name).map(|v| v.to_string())).unwrap_err();
+        WebhookBuilder::from_env_with(Env::from_fn(&|name| env.get(name).map(|v| v.to_string())))
+            .unwrap_err();
     assert!(matches!(error, ConfigError::Signature(_)), "{error}");
     let env = HashMap::from([("FUSIONAUTH_WEBHOOK_HMAC_SECRET", "")]);
     let error =
-        WebhookBuilder::from_env_with(|name| env.get(name).map(|v| v.to_string())).unwrap_err();
+        WebhookBuilder::from_env_with(Env::from_fn(&|name| env.get(name).map(|v| v.to_string())))
+            .unwrap_err();
     assert!(matches!(error, ConfigError::Environment { .. }), "{error}");
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks::env;
+use fusionauth_webhooks::env::{self, Env};
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks_client::{
     Credentials, DeliveryTarget, EventKey, EventLogSearch, EventRequest, EventResult,
@@ -238,11 +238,10 @@ pub(crate) fn read_secret(path: Option<&Path>) -> Result<Option<String>, Failure
 
 /// `Name=value` pairs, one a line or separated by `;`, as in FUSIONAUTH_WEBHOOK_HEADERS.
 fn parse_headers(text: &str) -> Result<Vec<(String, String)>, Failure> {
-    let credentials = Credentials::from_env_with(|name| {
-        (name == env::FUSIONAUTH_WEBHOOK_HEADERS).then(|| text.to_owned())
-    })
-    .map_err(|_| Failure::usage("--headers-file expects `Name=value` lines"))?;
-    Ok(credentials.headers)
+    let vars = |name: &str| (name == env::FUSIONAUTH_WEBHOOK_HEADERS).then(|| text.to_owned());
+    Env::from_fn(&vars)
+        .headers(env::FUSIONAUTH_WEBHOOK_HEADERS)
+        .map_err(|_| Failure::usage("--headers-file expects `Name=value` lines"))
 }
 
 #[derive(Debug, Args)]

@@ -128,6 +128,30 @@ async fn help_lists_every_command_with_the_exit_codes() {
     }
 }
 
+/// The SDK's one rule for variables holds for the command too: set but
+/// empty is an error naming the variable, never "unset" (before, an empty
+/// HMAC secret sent the event unsigned and an empty URL was "the url  cannot
+/// be used").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_variable_set_but_empty_is_an_error_naming_it() {
+    let (code, _, stderr) = run(
+        &["send", "user.create", "--to", "http://127.0.0.1:9/hook"],
+        &[("FUSIONAUTH_WEBHOOK_HMAC_SECRET", "")],
+    )
+    .await;
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "error: environment variable FUSIONAUTH_WEBHOOK_HMAC_SECRET is set but empty"
+    );
+    let (code, stdout, _) = run(&["events", "--json"], &[("FUSIONAUTH_URL", "")]).await;
+    assert_eq!(code, 2);
+    assert_eq!(
+        json_of(&stdout)["error"],
+        "environment variable FUSIONAUTH_URL is set but empty"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_errors_exit_with_2() {
     let (code, _, stderr) = run(&["teleport"], &[]).await;

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use fusionauth_webhooks::env::EnvError;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -91,17 +92,10 @@ pub enum ConfigError {
     /// The TLS stack could not be set up.
     #[error("could not set up the http client: {0}")]
     Http(String),
-    /// A required environment variable is not set.
-    #[error("the environment variable {0} is not set")]
-    MissingEnv(&'static str),
-    /// An environment variable has a value that cannot work.
-    #[error("the environment variable {name} {reason}")]
-    InvalidEnv {
-        /// The variable.
-        name: &'static str,
-        /// What is wrong.
-        reason: String,
-    },
+    /// An environment variable is unset where required, or set to a value
+    /// that cannot work (the core's [`env`](fusionauth_webhooks::env) rule).
+    #[error(transparent)]
+    Environment(#[from] EnvError),
 }
 
 /// Builds a [`FusionAuthClient`]; see [`FusionAuthClient::builder`].
@@ -313,7 +307,7 @@ impl ClientBuilder {
                 let mut value =
                     HeaderValue::from_str(&key).map_err(|_| ConfigError::InvalidApiKey)?;
                 value.set_sensitive(true);
-                Ok(value)
+                Ok::<_, ConfigError>(value)
             })
             .transpose()?;
         let mut certificates = Vec::new();

@@ -3,9 +3,8 @@
 use std::fmt;
 
 use fusionauth_webhooks::env::{
-    FUSIONAUTH_WEBHOOK_API_KEY as ENV_API_KEY,
-    FUSIONAUTH_WEBHOOK_BASIC_PASSWORD as ENV_BASIC_PASSWORD,
-    FUSIONAUTH_WEBHOOK_BASIC_USER as ENV_BASIC_USER, FUSIONAUTH_WEBHOOK_HEADERS as ENV_HEADERS,
+    self, Env, FUSIONAUTH_WEBHOOK_API_KEY, FUSIONAUTH_WEBHOOK_BASIC_PASSWORD,
+    FUSIONAUTH_WEBHOOK_BASIC_USER, FUSIONAUTH_WEBHOOK_HEADERS,
 };
 
 /// What a receiver requires of each request, as the core's environment
@@ -13,14 +12,15 @@ use fusionauth_webhooks::env::{
 /// headers. `Debug` shows which are set, never their values.
 ///
 /// ```
+/// use fusionauth_webhooks::env::Env;
 /// use fusionauth_webhooks_client::Credentials;
 ///
-/// let env = |name: &str| match name {
+/// let vars = |name: &str| match name {
 ///     "FUSIONAUTH_WEBHOOK_API_KEY" => Some("k3y".to_owned()),
 ///     "FUSIONAUTH_WEBHOOK_HEADERS" => Some("X-Tenant=acme".to_owned()),
 ///     _ => None,
 /// };
-/// let credentials = Credentials::from_env_with(env)?;
+/// let credentials = Credentials::from_env_with(Env::from_fn(&vars))?;
 /// assert_eq!(credentials.api_key.as_deref(), Some("k3y"));
 /// assert_eq!(credentials.headers, vec![("X-Tenant".to_owned(), "acme".to_owned())]);
 /// assert!(!format!("{credentials:?}").contains("k3y"));
@@ -40,44 +40,31 @@ pub struct Credentials {
 impl Credentials {
     /// From the process environment; see [`from_env_with`](Self::from_env_with).
     pub fn from_env() -> Result<Credentials, crate::ConfigError> {
-        Credentials::from_env_with(|name| std::env::var(name).ok())
+        Credentials::from_env_with(Env::process())
     }
 
-    /// From the core's variables `FUSIONAUTH_WEBHOOK_API_KEY`,
-    /// `FUSIONAUTH_WEBHOOK_BASIC_USER` and `_BASIC_PASSWORD` (both or
-    /// neither), and `FUSIONAUTH_WEBHOOK_HEADERS` (`Name=value;Other=value`).
-    pub fn from_env_with(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Credentials, crate::ConfigError> {
-        let var = |name: &'static str| lookup(name).filter(|value| !value.is_empty());
-        let basic_auth = match (var(ENV_BASIC_USER), var(ENV_BASIC_PASSWORD)) {
+    /// From the core's variables, as the receiver reads them:
+    /// [`FUSIONAUTH_WEBHOOK_API_KEY`], [`FUSIONAUTH_WEBHOOK_BASIC_USER`] and
+    /// [`FUSIONAUTH_WEBHOOK_BASIC_PASSWORD`] (both or neither), and
+    /// [`FUSIONAUTH_WEBHOOK_HEADERS`] (`Name=value;Other=value`).
+    pub fn from_env_with(env: Env<'_>) -> Result<Credentials, crate::ConfigError> {
+        let basic_auth = match (
+            env.var(FUSIONAUTH_WEBHOOK_BASIC_USER)?,
+            env.var(FUSIONAUTH_WEBHOOK_BASIC_PASSWORD)?,
+        ) {
             (Some(user), Some(password)) => Some((user, password)),
             (None, None) => None,
-            (Some(_), None) => return Err(crate::ConfigError::MissingEnv(ENV_BASIC_PASSWORD)),
-            (None, Some(_)) => return Err(crate::ConfigError::MissingEnv(ENV_BASIC_USER)),
+            (Some(_), None) => {
+                return Err(missing_half(FUSIONAUTH_WEBHOOK_BASIC_PASSWORD, "username"));
+            }
+            (None, Some(_)) => {
+                return Err(missing_half(FUSIONAUTH_WEBHOOK_BASIC_USER, "password"));
+            }
         };
-        let mut headers = Vec::new();
-        for entry in var(ENV_HEADERS).unwrap_or_default().split([';', '\n']) {
-            let entry = entry.trim();
-            if entry.is_empty() {
-                continue;
-            }
-            match entry.split_once('=') {
-                Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
-                    headers.push((name.trim().to_owned(), value.trim().to_owned()));
-                }
-                _ => {
-                    return Err(crate::ConfigError::InvalidEnv {
-                        name: ENV_HEADERS,
-                        reason: "expects `Name=value` pairs separated by `;`".to_owned(),
-                    });
-                }
-            }
-        }
         Ok(Credentials {
-            api_key: var(ENV_API_KEY),
+            api_key: env.var(FUSIONAUTH_WEBHOOK_API_KEY)?,
             basic_auth,
-            headers,
+            headers: env.headers(FUSIONAUTH_WEBHOOK_HEADERS)?,
         })
     }
 
@@ -117,4 +104,9 @@ impl fmt::Debug for Credentials {
             )
             .finish()
     }
+}
+
+/// Half of a basic-auth pair, reported as the core reports it.
+fn missing_half(name: &'static str, other: &str) -> crate::ConfigError {
+    env::EnvError::new(name, format!("must be set with the {other}")).into()
 }

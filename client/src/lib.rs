@@ -29,14 +29,17 @@
 //!
 //! Make FusionAuth's webhook match the receiver, then verify signatures with
 //! exactly the key FusionAuth signs the webhook with, followed through
-//! rotations ([`FusionAuthKeys`]). With the process
+//! rotations ([`FusionAuthKeys`]). Every variable is read through the core's
+//! [`Env`](fusionauth_webhooks::env::Env), by one rule: with the process
 //! environment, use [`FusionAuthClient::from_env`], [`ReceiverConfig::from_env`]
-//! and [`webhook_from_env`]; here the variables come from a closure:
+//! and [`webhook_from_env`] with `Env::process()`; here the variables come
+//! from a closure:
 //!
 //! ```
+//! use fusionauth_webhooks::env::Env;
 //! use fusionauth_webhooks::{Event, EventType, Router};
 //! use fusionauth_webhooks_client::{
-//!     FusionAuthClient, ReceiverConfig, SyncOptions, WebhookAction, sync, webhook_from_env_with,
+//!     FusionAuthClient, ReceiverConfig, SyncOptions, WebhookAction, sync, webhook_from_env,
 //! };
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,7 +48,7 @@
 //! # let key_id = "5f0e2c1a-8b7d-4e3f-9a6b-1c2d3e4f5a6b";
 //! # standin.state().keys.insert(key_id.parse()?, serde_json::json!({"id": key_id, "kid": "hmac-1",
 //! #     "type": "HMAC", "algorithm": "HS256", "secret": "the-hmac-secret"}));
-//! let env = move |name: &str| match name {
+//! let vars = move |name: &str| match name {
 //!     "FUSIONAUTH_URL" => Some(fusionauth_url.clone()),
 //!     "FUSIONAUTH_API_KEY" => Some(fusionauth_standin::API_KEY.to_owned()),
 //!     "FUSIONAUTH_WEBHOOK_URL" => Some("https://app.example.com/fusionauth-webhook".to_owned()),
@@ -55,12 +58,13 @@
 //!     _ => None,
 //! };
 //! let router = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
-//! let client = FusionAuthClient::from_env_with(&env)?;
-//! let receiver = ReceiverConfig::from_env_with(router.event_types(), &env)?;
+//! let env = Env::from_fn(&vars);
+//! let client = FusionAuthClient::from_env_with(env)?;
+//! let receiver = ReceiverConfig::from_env_with(router.event_types(), env)?;
 //! let report = sync(&client, &receiver, SyncOptions::default()).await?;
 //! assert_eq!(report.action, WebhookAction::Created);
 //! print!("{report}");
-//! let webhook = webhook_from_env_with(router, &env).await?;
+//! let webhook = webhook_from_env(router, env).await?;
 //! # let _ = webhook;
 //! # Ok(())
 //! # }
@@ -102,10 +106,7 @@ pub use client::{
 pub use credentials::Credentials;
 pub use delivery::{Answer, DeliveryTarget};
 pub use doctor::{DoctorReport, Finding, Severity, doctor};
-pub use env::{
-    ENV_API_KEY, ENV_CA_CERT, ENV_TENANT_ID, ENV_URL, ENV_WEBHOOK_ID, EnvError, webhook_from_env,
-    webhook_from_env_with,
-};
+pub use env::{WebhookEnvError, webhook_from_env};
 pub use error::{ApiErrors, Error, ErrorDetail};
 pub use keys::{
     DEFAULT_BACKGROUND_REFRESH, DEFAULT_MAX_KEY_AGE, DEFAULT_MIN_REFRESH_INTERVAL,
@@ -119,7 +120,7 @@ pub use model::{
     WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch, WebhookSearchResult,
 };
 pub use plan::Change;
-pub use receiver::{ENV_SIGNING_KEY_ID, ENV_WEBHOOK_URL, ReceiverConfig};
+pub use receiver::ReceiverConfig;
 pub use replay::{Delivered, ReplaySummary, RouterReplay, in_order, replay, replay_into_router};
 pub use sign::{SignError, Signer};
 pub use sync::{SyncError, SyncOptions, SyncReport, TenantEvents, WebhookAction, sync};

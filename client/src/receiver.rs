@@ -2,16 +2,14 @@
 
 use std::time::Duration;
 
-use fusionauth_webhooks::env::FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT as ENV_HANDLER_TIMEOUT;
+use fusionauth_webhooks::env::{
+    Env, FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT, FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID,
+    FUSIONAUTH_WEBHOOK_URL,
+};
 use fusionauth_webhooks::{EventType, Router};
 use uuid::Uuid;
 
 use crate::{ConfigError, Credentials};
-
-/// The variable naming the receiver's public URL (what FusionAuth POSTs to).
-pub const ENV_WEBHOOK_URL: &str = "FUSIONAUTH_WEBHOOK_URL";
-/// The variable naming the Key Master key FusionAuth signs with (its id, a UUID).
-pub const ENV_SIGNING_KEY_ID: &str = "FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID";
 
 /// The receiver as it is configured locally: the input of [`sync`](crate::sync())
 /// and [`doctor`](crate::doctor()).
@@ -77,52 +75,40 @@ impl ReceiverConfig {
 
     /// From the process environment; see [`from_env_with`](Self::from_env_with).
     pub fn from_env(router: &Router) -> Result<ReceiverConfig, ConfigError> {
-        ReceiverConfig::from_env_with(router.event_types(), |name| std::env::var(name).ok())
+        ReceiverConfig::from_env_with(router.event_types(), Env::process())
     }
 
-    /// From the receiver's variables: [`ENV_WEBHOOK_URL`] (required), the
-    /// core's credential variables (see [`Credentials::from_env_with`]),
-    /// [`ENV_SIGNING_KEY_ID`] and the core's handler timeout
-    /// (`FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT`, e.g. `5s`): FusionAuth's `readTimeout` must be longer.
+    /// From the receiver's variables: [`FUSIONAUTH_WEBHOOK_URL`] (required),
+    /// the core's credential variables (see [`Credentials::from_env_with`]),
+    /// [`FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID`] and the core's handler timeout
+    /// ([`FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT`], e.g. `5s`): FusionAuth's
+    /// `readTimeout` must be longer.
     ///
     /// ```
     /// use fusionauth_webhooks::EventType;
+    /// use fusionauth_webhooks::env::Env;
     /// use fusionauth_webhooks_client::ReceiverConfig;
     ///
-    /// let env = |name: &str| match name {
+    /// let vars = |name: &str| match name {
     ///     "FUSIONAUTH_WEBHOOK_URL" => Some("https://app.example.com/hook".to_owned()),
     ///     "FUSIONAUTH_WEBHOOK_API_KEY" => Some("k3y".to_owned()),
     ///     "FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT" => Some("5s".to_owned()),
     ///     _ => None,
     /// };
-    /// let receiver = ReceiverConfig::from_env_with(vec![EventType::UserDelete], env)?;
+    /// let receiver = ReceiverConfig::from_env_with(vec![EventType::UserDelete], Env::from_fn(&vars))?;
     /// assert_eq!(receiver.handler_timeout, Some(std::time::Duration::from_secs(5)));
     /// # Ok::<(), fusionauth_webhooks_client::ConfigError>(())
     /// ```
     pub fn from_env_with(
         event_types: Vec<EventType>,
-        lookup: impl Fn(&str) -> Option<String>,
+        env: Env<'_>,
     ) -> Result<ReceiverConfig, ConfigError> {
-        let url = lookup(ENV_WEBHOOK_URL)
-            .filter(|url| !url.is_empty())
-            .ok_or(ConfigError::MissingEnv(ENV_WEBHOOK_URL))?;
+        let url = env.required(FUSIONAUTH_WEBHOOK_URL)?;
         let mut receiver = ReceiverConfig::with_event_types(url, event_types);
-        receiver.credentials = Credentials::from_env_with(&lookup)?;
-        if let Some(id) = lookup(ENV_SIGNING_KEY_ID).filter(|id| !id.is_empty()) {
-            receiver.signing_key_id = Some(id.parse().map_err(|_| ConfigError::InvalidEnv {
-                name: ENV_SIGNING_KEY_ID,
-                reason: "is not a key id (a uuid)".to_owned(),
-            })?);
-        }
-        if let Some(timeout) = lookup(ENV_HANDLER_TIMEOUT).filter(|value| !value.is_empty()) {
-            receiver.handler_timeout =
-                Some(
-                    humantime::parse_duration(&timeout).map_err(|_| ConfigError::InvalidEnv {
-                        name: ENV_HANDLER_TIMEOUT,
-                        reason: "is not a duration such as `5s` or `1500ms`".to_owned(),
-                    })?,
-                );
-        }
+        receiver.credentials = Credentials::from_env_with(env)?;
+        receiver.signing_key_id =
+            env.parse(FUSIONAUTH_WEBHOOK_SIGNING_KEY_ID, "a key id (a UUID)")?;
+        receiver.handler_timeout = env.duration(FUSIONAUTH_WEBHOOK_HANDLER_TIMEOUT)?;
         Ok(receiver)
     }
 

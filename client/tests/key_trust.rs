@@ -8,11 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use fusionauth_standin::{API_KEY, StandIn};
+use fusionauth_webhooks::env::Env;
 use fusionauth_webhooks::samples;
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
-use fusionauth_webhooks_client::{FusionAuthKeys, webhook_from_env_with};
+use fusionauth_webhooks_client::{FusionAuthKeys, webhook_from_env};
 use serde_json::json;
 use support::{HMAC_1, HMAC_2, WEBHOOK, client, hmac_signer, jwk, serve, sign_with};
 use uuid::Uuid;
@@ -117,7 +118,7 @@ async fn fusionauth_credentials_in_the_environment_do_not_widen_a_static_hmac_se
         _ => None,
     };
     let router = Router::new().on_any(|_: Event| async { Ok(()) });
-    let webhook = webhook_from_env_with(router, env).await.unwrap();
+    let webhook = webhook_from_env(router, Env::from_fn(&env)).await.unwrap();
     let (address, server) = serve(webhook).await;
     assert_eq!(
         post_signed(address, &hmac_signer("hmac-1", "first-secret")).await,

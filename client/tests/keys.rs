@@ -5,12 +5,13 @@
 use std::time::Duration;
 
 use fusionauth_standin::{API_KEY, StandIn};
+use fusionauth_webhooks::env::Env;
 use fusionauth_webhooks::samples;
 use fusionauth_webhooks::signature::{Algorithm, SignatureError};
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks::testing::{TestClient, TestRequest};
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier};
-use fusionauth_webhooks_client::{FusionAuthKeys, KeyLoadError, webhook_from_env_with};
+use fusionauth_webhooks_client::{FusionAuthKeys, KeyLoadError, webhook_from_env};
 use serde_json::json;
 use support::{ED_1, ED_2, HMAC_1, HMAC_2, WEBHOOK, client, hmac_signer, jwk, sign_with, standin};
 use uuid::Uuid;
@@ -271,7 +272,7 @@ async fn a_webhook_from_the_environment_verifies_with_its_signing_key() {
         _ => None,
     };
     let router = Router::new().on_any(|_: Event| async { Ok(()) });
-    let webhook = webhook_from_env_with(router, env).await.unwrap();
+    let webhook = webhook_from_env(router, Env::from_fn(&env)).await.unwrap();
     let client = TestClient::new(webhook);
     let signed = TestRequest::body(samples::body(EventType::UserCreate))
         .api_key("receiver-key")

@@ -11,7 +11,7 @@ impl SignatureVerifier {
     /// A variable that is set but empty, or not valid Unicode, is an error
     /// ([`SignatureConfigError::Environment`]), never "unset".
     pub fn from_env() -> Result<Option<SignatureVerifier>, SignatureConfigError> {
-        Self::read_env(Env::process())
+        Self::from_env_with(Env::process())
     }
 
     /// A verifier from configuration variables, or `None` when none is set.
@@ -28,27 +28,20 @@ impl SignatureVerifier {
     /// - [`FUSIONAUTH_WEBHOOK_JWKS`](crate::env::FUSIONAUTH_WEBHOOK_JWKS): the path of a JWKS file,
     ///   e.g. a saved copy of FusionAuth's `/.well-known/jwks.json`.
     ///
-    /// `lookup` reads a variable (a map in tests, a secrets store). An empty
-    /// value is an error, not "unset", so that a blank variable never turns
-    /// verification off silently.
+    /// `env` says where variables are read (a map in tests, a secrets
+    /// store). An empty value is an error, not "unset", so that a blank
+    /// variable never turns verification off silently.
     ///
     /// ```
     /// use fusionauth_webhooks::SignatureVerifier;
+    /// use fusionauth_webhooks::env::Env;
     ///
-    /// let env = |name: &str| (name == "FUSIONAUTH_WEBHOOK_HMAC_SECRET").then(|| "s3cr3t".to_owned());
-    /// assert!(SignatureVerifier::from_env_with(env)?.is_some());
-    /// assert!(SignatureVerifier::from_env_with(|_| None)?.is_none());
+    /// let vars = |name: &str| (name == "FUSIONAUTH_WEBHOOK_HMAC_SECRET").then(|| "s3cr3t".to_owned());
+    /// assert!(SignatureVerifier::from_env_with(Env::from_fn(&vars))?.is_some());
+    /// assert!(SignatureVerifier::from_env_with(Env::from_fn(&|_| None))?.is_none());
     /// # Ok::<(), fusionauth_webhooks::SignatureConfigError>(())
     /// ```
-    pub fn from_env_with(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
-        Self::read_env(Env::from_fn(&lookup))
-    }
-
-    pub(crate) fn read_env(
-        env: Env<'_>,
-    ) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
+    pub fn from_env_with(env: Env<'_>) -> Result<Option<SignatureVerifier>, SignatureConfigError> {
         let var = |name| env.var(name).map_err(SignatureConfigError::from);
         let secret = var(FUSIONAUTH_WEBHOOK_HMAC_SECRET)?;
         let kid = var(FUSIONAUTH_WEBHOOK_HMAC_KID)?;

@@ -35,33 +35,27 @@ impl WebhookBuilder {
     /// # Ok::<(), fusionauth_webhooks::ConfigError>(())
     /// ```
     pub fn from_env() -> Result<WebhookBuilder, ConfigError> {
-        WebhookBuilder::read_env(Env::process())
+        WebhookBuilder::from_env_with(Env::process())
     }
 
-    /// A builder configured by looking each variable up with `lookup` instead
-    /// of in the process environment (`None` for an unset variable): a map
-    /// in tests, a secrets store.
+    /// A builder configured from `env` instead of the process environment:
+    /// a map in tests, a secrets store ([`Env::from_fn`]).
     ///
     /// ```
     /// use std::collections::HashMap;
     /// use fusionauth_webhooks::WebhookBuilder;
+    /// use fusionauth_webhooks::env::Env;
     ///
-    /// let env = HashMap::from([
+    /// let vars = HashMap::from([
     ///     ("FUSIONAUTH_WEBHOOK_API_KEY", "a-long-random-key"),
     ///     ("FUSIONAUTH_WEBHOOK_MAX_BODY", "1MiB"),
     /// ]);
-    /// let webhook = WebhookBuilder::from_env_with(|name| env.get(name).map(|v| v.to_string()))?
-    ///     .build()?;
+    /// let lookup = |name: &str| vars.get(name).map(|v| v.to_string());
+    /// let webhook = WebhookBuilder::from_env_with(Env::from_fn(&lookup))?.build()?;
     /// assert_eq!(webhook.max_body_size(), 1024 * 1024);
     /// # Ok::<(), fusionauth_webhooks::ConfigError>(())
     /// ```
-    pub fn from_env_with(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<WebhookBuilder, ConfigError> {
-        WebhookBuilder::read_env(Env::from_fn(&lookup))
-    }
-
-    fn read_env(env: Env<'_>) -> Result<WebhookBuilder, ConfigError> {
+    pub fn from_env_with(env: Env<'_>) -> Result<WebhookBuilder, ConfigError> {
         let var = |name| env.var(name).map_err(ConfigError::from);
         let mut builder = WebhookBuilder::new();
         if let Some(api_key) = var(FUSIONAUTH_WEBHOOK_API_KEY)? {
@@ -86,10 +80,8 @@ impl WebhookBuilder {
                 ));
             }
         }
-        if let Some(headers) = var(FUSIONAUTH_WEBHOOK_HEADERS)? {
-            for (name, value) in parse_headers(&headers)? {
-                builder = builder.require_header(name, value);
-            }
+        for (name, value) in env.headers(FUSIONAUTH_WEBHOOK_HEADERS)? {
+            builder = builder.require_header(&name, &value);
         }
         if let Some(size) = var(FUSIONAUTH_WEBHOOK_MAX_BODY)? {
             builder = builder.max_body_size(parse_size(&size)?);
@@ -103,7 +95,7 @@ impl WebhookBuilder {
         #[cfg(feature = "signature")]
         {
             use crate::signature::{SignatureConfigError, SignatureVerifier};
-            let verifier = SignatureVerifier::read_env(env).map_err(|error| match error {
+            let verifier = SignatureVerifier::from_env_with(env).map_err(|error| match error {
                 // A variable's error reads the same whichever part reads it.
                 SignatureConfigError::Environment(error) => ConfigError::Environment(error),
                 other => other.into(),
@@ -118,25 +110,6 @@ impl WebhookBuilder {
 
 fn env_error(name: &'static str, reason: impl Into<String>) -> ConfigError {
     EnvError::new(name, reason).into()
-}
-
-fn parse_headers(text: &str) -> Result<Vec<(&str, &str)>, ConfigError> {
-    text.split([';', '\n'])
-        .map(str::trim)
-        .filter(|entry| !entry.is_empty())
-        .map(|entry| {
-            entry
-                .split_once('=')
-                .map(|(name, value)| (name.trim(), value.trim()))
-                .filter(|(name, value)| !name.is_empty() && !value.is_empty())
-                .ok_or_else(|| {
-                    env_error(
-                        FUSIONAUTH_WEBHOOK_HEADERS,
-                        "is not `Name=value` pairs separated by `;` (a value is missing)",
-                    )
-                })
-        })
-        .collect()
 }
 
 fn parse_size(text: &str) -> Result<usize, ConfigError> {
@@ -176,7 +149,8 @@ mod tests {
 
     fn build(vars: &[(&str, &str)]) -> Result<Webhook, ConfigError> {
         let env: HashMap<_, _> = vars.iter().copied().collect();
-        WebhookBuilder::from_env_with(|name| env.get(name).map(|v| v.to_string()))?.build()
+        let lookup = |name: &str| env.get(name).map(|v| v.to_string());
+        WebhookBuilder::from_env_with(Env::from_fn(&lookup))?.build()
     }
 
     #[test]
@@ -214,12 +188,15 @@ mod tests {
 
     #[test]
     fn headers_are_name_value_pairs() {
+        let vars = |text: &'static str| move |_: &str| Some(text.to_owned());
+        let headers = |text| Env::from_fn(&vars(text)).headers(FUSIONAUTH_WEBHOOK_HEADERS);
+        let pairs = [("X-One", "a"), ("X-One", "b"), ("X-Two", "c=d")];
         assert_eq!(
-            parse_headers("X-One=a; X-One=b\nX-Two=c=d").unwrap(),
-            vec![("X-One", "a"), ("X-One", "b"), ("X-Two", "c=d")]
+            headers("X-One=a; X-One=b\nX-Two=c=d").unwrap(),
+            pairs.map(|(name, value)| (name.to_owned(), value.to_owned()))
         );
-        assert!(parse_headers("X-One").is_err());
-        assert!(parse_headers("X-One=").is_err());
+        assert!(headers("X-One").is_err());
+        assert!(headers("X-One=").is_err());
     }
 
     #[test]

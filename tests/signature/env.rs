@@ -1,6 +1,7 @@
 //! The verifier from environment variables.
 
 use super::*;
+use fusionauth_webhooks::env::Env;
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let pairs: Vec<(String, String)> = pairs
@@ -18,7 +19,7 @@ fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
 #[test]
 fn from_env_with_nothing_set_is_none() {
     assert!(
-        SignatureVerifier::from_env_with(env(&[]))
+        SignatureVerifier::from_env_with(Env::from_fn(&env(&[])))
             .unwrap()
             .is_none()
     );
@@ -28,10 +29,10 @@ fn from_env_with_nothing_set_is_none() {
 fn from_env_hmac_secret_with_kid_refuses_other_kids() {
     let signer = TestSigner::new(Algorithm::HS256).with_kid("key-master-id");
     let secret = std::str::from_utf8(signer.hmac_secret().unwrap()).unwrap();
-    let verifier = SignatureVerifier::from_env_with(env(&[
+    let verifier = SignatureVerifier::from_env_with(Env::from_fn(&env(&[
         (HMAC_SECRET_ENV, secret),
         (HMAC_KID_ENV, "key-master-id"),
-    ]))
+    ])))
     .unwrap()
     .unwrap();
     assert_eq!(verifier.verify(&signer.headers(BODY), BODY), Ok(()));
@@ -46,9 +47,10 @@ fn from_env_hmac_secret_with_kid_refuses_other_kids() {
 fn from_env_hmac_secret_without_kid_takes_any_kid_but_only_hmac() {
     let signer = TestSigner::new(Algorithm::HS512).with_kid("whatever-key-master-id");
     let secret = std::str::from_utf8(signer.hmac_secret().unwrap()).unwrap();
-    let verifier = SignatureVerifier::from_env_with(env(&[(HMAC_SECRET_ENV, secret)]))
-        .unwrap()
-        .unwrap();
+    let verifier =
+        SignatureVerifier::from_env_with(Env::from_fn(&env(&[(HMAC_SECRET_ENV, secret)])))
+            .unwrap()
+            .unwrap();
     assert_eq!(verifier.verify(&signer.headers(BODY), BODY), Ok(()));
     assert_eq!(
         verifier.verify(&signer.clone().without_kid().headers(BODY), BODY),
@@ -69,11 +71,11 @@ fn from_env_jwks_and_hmac_together() {
     let hmac = TestSigner::new(Algorithm::HS256);
     let secret = std::str::from_utf8(hmac.hmac_secret().unwrap()).unwrap();
     let path_str = path.to_str().unwrap();
-    let verifier = SignatureVerifier::from_env_with(env(&[
+    let verifier = SignatureVerifier::from_env_with(Env::from_fn(&env(&[
         (HMAC_SECRET_ENV, secret),
         (HMAC_KID_ENV, "test-hmac-a"),
         (JWKS_ENV, path_str),
-    ]))
+    ])))
     .unwrap()
     .unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -87,7 +89,7 @@ fn from_env_jwks_and_hmac_together() {
         ),
         Ok(())
     );
-    let jwks_only = SignatureVerifier::from_env_with(env(&[(JWKS_ENV, path_str)]));
+    let jwks_only = SignatureVerifier::from_env_with(Env::from_fn(&env(&[(JWKS_ENV, path_str)])));
     assert!(matches!(
         jwks_only,
         Err(SignatureConfigError::ReadJwks { .. })
@@ -97,18 +99,19 @@ fn from_env_jwks_and_hmac_together() {
 #[test]
 fn from_env_errors() {
     assert_eq!(
-        SignatureVerifier::from_env_with(env(&[(HMAC_KID_ENV, "k")])).unwrap_err(),
+        SignatureVerifier::from_env_with(Env::from_fn(&env(&[(HMAC_KID_ENV, "k")]))).unwrap_err(),
         SignatureConfigError::IncompleteEnv {
             set: HMAC_KID_ENV,
             missing: HMAC_SECRET_ENV
         }
     );
     assert_eq!(
-        SignatureVerifier::from_env_with(env(&[(HMAC_SECRET_ENV, "")])).unwrap_err(),
+        SignatureVerifier::from_env_with(Env::from_fn(&env(&[(HMAC_SECRET_ENV, "")]))).unwrap_err(),
         SignatureConfigError::Environment(EnvError::new(HMAC_SECRET_ENV, "is set but empty"))
     );
     assert_eq!(
-        SignatureVerifier::from_env_with(env(&[(HMAC_SECRET_ENV, "secret\n")])).unwrap_err(),
+        SignatureVerifier::from_env_with(Env::from_fn(&env(&[(HMAC_SECRET_ENV, "secret\n")])))
+            .unwrap_err(),
         SignatureConfigError::SecretWhitespace
     );
 }
