@@ -79,7 +79,7 @@ mod open;
 mod parse_error;
 pub mod payload;
 mod raw;
-mod routing;
+mod read;
 
 use std::fmt;
 use std::sync::Arc;
@@ -98,8 +98,8 @@ pub use json_map::JsonMap;
 pub use parse_error::{ParseError, ParseErrorKind};
 pub(crate) use parse_error::{from_json, utf8_text};
 pub use payload::{Payload, UnknownEvent};
-use routing::Routing;
-pub(crate) use routing::{AnyPayload, parse_with_payload};
+use read::Routing;
+pub(crate) use read::{AnyPayload, parse_with_payload};
 
 /// The wire shape of a webhook body: `{"event": <event>}`.
 ///

@@ -1,138 +1,19 @@
-//! What routing reads from a body: the envelope's routing fields and, in the
-//! same pass, the typed payload a handler will take.
-//!
-//! [`Event::parse`] reads the routing fields and skips the rest. A router
-//! with a typed handler for the event would then read the body a second time
-//! for the payload; [`parse_with_payload`] reads both in one pass. The
-//! payload's struct is known only once `type` is read, and FusionAuth writes
-//! keys in alphabetical order (`original`, `registration` and `tenantId`
-//! come before `type`), so the entries before `type` are set aside as raw
-//! JSON text, scanned but not parsed, and read into the payload once its
-//! struct is known; the entries after it go straight into the payload.
+//! The routing fields and the typed payload in one pass over the body.
 
-use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
-use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
-use super::open::{KeySeed, OpenObject, RawEntry, read_entry, read_known_fields};
-use super::parse_error::within_budget;
-use super::payload::{PayloadReader, read_payload};
-use super::{Event, EventType, Instant, ParseError, utf8_text};
+use crate::event::open::{KeySeed, OpenObject, RawEntry, read_entry};
+use crate::event::parse_error::within_budget;
+use crate::event::payload::{PayloadReader, read_payload};
+use crate::event::{Event, EventType, ParseError, utf8_text};
 
-/// A typed payload struct, read along with the event for the handler that
-/// takes it (boxed: the structs are large, and futures would carry them).
-pub(crate) type AnyPayload = Box<dyn Any + Send>;
-
-/// The envelope as routing sees it: what is read before any handler runs.
-pub(super) struct Routing {
-    pub(super) type_name: String,
-    pub(super) event_type: Option<EventType>,
-    pub(super) id: Option<Uuid>,
-    pub(super) create_instant: Option<Instant>,
-    pub(super) tenant_id: Option<Uuid>,
-    pub(super) linked_object_id: Option<Uuid>,
-    /// `applicationId` and `applicationIds` together: login, registration
-    /// and JWT events name one application, `jwt.public-key.update` and
-    /// `user.action` several.
-    pub(super) application_ids: Vec<Uuid>,
-}
-
-/// The routing fields read so far.
-#[derive(Default)]
-struct RoutingFields {
-    event_type: Option<String>,
-    id: Option<Uuid>,
-    create_instant: Option<Instant>,
-    tenant_id: Option<Uuid>,
-    linked_object_id: Option<Uuid>,
-    application_id: Option<Uuid>,
-    application_ids: Option<Vec<Uuid>>,
-}
-
-/// The JSON names of [`RoutingFields`]' fields.
-const ROUTING_KEYS: [&str; 7] = [
-    "type",
-    "id",
-    "createInstant",
-    "tenantId",
-    "linkedObjectId",
-    "applicationId",
-    "applicationIds",
-];
-
-impl RoutingFields {
-    /// Reads the value of `key` if it is a routing field and returns `true`;
-    /// returns `false`, reading nothing, for any other key.
-    fn read_known<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error> {
-        read_known_fields!(self, key, map;
-            event_type "type", id, create_instant, tenant_id, linked_object_id,
-            application_id, application_ids)
-    }
-
-    fn finish<E: de::Error>(self) -> Result<Routing, E> {
-        let type_name = self
-            .event_type
-            .ok_or_else(|| de::Error::missing_field("type"))?;
-        let mut application_ids = self.application_ids.unwrap_or_default();
-        application_ids.extend(self.application_id);
-        Ok(Routing {
-            event_type: EventType::from_wire(&type_name),
-            type_name,
-            id: self.id,
-            create_instant: self.create_instant,
-            tenant_id: self.tenant_id,
-            linked_object_id: self.linked_object_id,
-            application_ids,
-        })
-    }
-}
-
-/// What [`Event::parse`] reads from the `event` object: the routing fields,
-/// every other entry skipped.
-impl<'de> Deserialize<'de> for Routing {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(RoutingVisitor)
-    }
-}
-
-struct RoutingVisitor;
-
-impl<'de> Visitor<'de> for RoutingVisitor {
-    type Value = Routing;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("a FusionAuth event")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Routing, A::Error> {
-        let mut fields = RoutingFields::default();
-        read_routing_fields(&mut fields, &mut map)?;
-        fields.finish()
-    }
-}
-
-/// Reads the rest of an `event` object for its routing fields only.
-fn read_routing_fields<'de, A: MapAccess<'de>>(
-    fields: &mut RoutingFields,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    while let Some(key) = map.next_key_seed(KeySeed)? {
-        if !fields.read_known(&key, map)? {
-            map.next_value::<IgnoredAny>()?;
-        }
-    }
-    Ok(())
-}
+use super::fields::*;
 
 /// Reads a body in one pass: the event, and the typed payload of its type
 /// when `wants_payload` (given the type, and the tenant if it came before
@@ -448,16 +329,5 @@ mod tests {
             let one_pass = parse_with_payload(raw.clone(), |_, _| true).unwrap_err();
             assert_eq!(one_pass, Event::parse(raw).unwrap_err());
         }
-    }
-
-    #[test]
-    fn the_routing_keys_are_the_fields_read() {
-        let null = RawValue::from_string("null".to_owned()).unwrap();
-        for key in ROUTING_KEYS {
-            let read = RoutingFields::default().read_known(key, &mut RawEntry(&null));
-            assert!(read.unwrap(), "{key}");
-        }
-        let other = RoutingFields::default().read_known("user", &mut RawEntry(&null));
-        assert!(!other.unwrap());
     }
 }
