@@ -4,9 +4,10 @@
 
 mod backoff;
 mod load;
+mod shared;
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 use crate::{Error, FusionAuthClient};
 use backoff::UnknownKids;
 use load::{Loaded, Scope, Sources};
+use shared::{Shared, State, keep_up, retry_soon, sorted};
 
 /// The shortest time between two lookups caused by unknown `kid`s, whatever
 /// the `kid`s, by default.
@@ -107,36 +109,12 @@ pub struct FusionAuthKeys {
 
 /// How the keys are kept up.
 #[derive(Debug, Clone, Copy)]
-struct Settings {
-    background_refresh: Option<Duration>,
-    rotation_check: Option<Duration>,
-    min_refresh_interval: Duration,
-    unknown_kid_backoff: Duration,
-    max_key_age: Duration,
-}
-
-struct Shared {
-    sources: Sources,
-    settings: Settings,
-    state: Mutex<State>,
-    /// Held during a load: one at a time.
-    loading: tokio::sync::Mutex<()>,
-}
-
-struct State {
-    loaded: Loaded,
-    verifier: SignatureVerifier,
-    kids: Vec<String>,
-    /// When the keys were last loaded successfully.
-    loaded_at: Instant,
-    /// The error of the loads that failed since, if any.
-    failing: Option<String>,
-    /// Whether the keys were declared too old (logged once).
-    expired: bool,
-    /// When the last load started, and when the last finished load started.
-    last_started: Option<Instant>,
-    last_finished_started: Option<Instant>,
-    unknown: UnknownKids,
+pub(super) struct Settings {
+    pub(super) background_refresh: Option<Duration>,
+    pub(super) rotation_check: Option<Duration>,
+    pub(super) min_refresh_interval: Duration,
+    pub(super) unknown_kid_backoff: Duration,
+    pub(super) max_key_age: Duration,
 }
 
 /// Why the keys could not be loaded.
@@ -300,162 +278,6 @@ impl FusionAuthKeysBuilder {
         let background = (shared.settings.background_refresh.is_some() || checks.is_some())
             .then(|| tokio::spawn(keep_up(Arc::downgrade(&shared))));
         Ok(FusionAuthKeys { shared, background })
-    }
-}
-
-fn sorted(kids: std::collections::HashSet<String>) -> Vec<String> {
-    let mut kids: Vec<String> = kids.into_iter().collect();
-    kids.sort();
-    kids
-}
-
-impl Shared {
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Loads with `scope` (the caller holds `loading`) and keeps the result,
-    /// or keeps the keys there are and notes the failure.
-    async fn load(&self, scope: Scope) {
-        let started = Instant::now();
-        let previous = {
-            let mut state = self.state();
-            state.last_started = Some(started);
-            state.loaded.clone()
-        };
-        let result = self.sources.load(&previous, scope).await;
-        let mut state = self.state();
-        state.last_finished_started = Some(started);
-        let loaded = match result {
-            Ok(loaded) => loaded,
-            Err(error) => return state.failed(&error.to_string(), self.settings.max_key_age),
-        };
-        for gone in loaded.gone() {
-            if !previous.gone().contains(&gone) {
-                tracing::warn!(%gone, "a fusionauth signing key is no longer trusted");
-            }
-        }
-        if loaded.webhook_key_id() != previous.webhook_key_id() {
-            // A rotation: kids that waited out a backoff may be the new key's.
-            state.unknown.clear();
-        }
-        match loaded.verifier() {
-            Ok((verifier, kids)) => {
-                state.verifier = verifier;
-                state.kids = sorted(kids);
-            }
-            Err(why) => {
-                tracing::error!(%why, "no fusionauth signing key is trusted: every signed request is refused with 503");
-                state.verifier = SignatureVerifier::unavailable(why);
-                state.kids = Vec::new();
-            }
-        }
-        state.loaded = loaded;
-        state.loaded_at = started;
-        state.failing = None;
-        state.expired = false;
-    }
-
-    /// The keys to verify with now, and whether they are too old to use.
-    fn current(&self) -> (SignatureVerifier, bool) {
-        let mut state = self.state();
-        let age = state.loaded_at.elapsed();
-        match &state.failing {
-            Some(error) if age > self.settings.max_key_age => {
-                let why = format!(
-                    "the signing keys could not be loaded from fusionauth for {}, longer than the {} they are kept: {error}",
-                    humantime::format_duration(round(age)),
-                    humantime::format_duration(self.settings.max_key_age),
-                );
-                if !state.expired {
-                    state.expired = true;
-                    tracing::error!(%why, "refusing every signed request with 503 until fusionauth answers");
-                }
-                (SignatureVerifier::unavailable(why), true)
-            }
-            _ => (state.verifier.clone(), false),
-        }
-    }
-}
-
-impl State {
-    fn failed(&mut self, error: &str, max_key_age: Duration) {
-        let age = self.loaded_at.elapsed();
-        tracing::warn!(
-            %error,
-            keys_age = %humantime::format_duration(round(age)),
-            kept_for = %humantime::format_duration(max_key_age),
-            "loading the fusionauth signing keys failed; keeping the keys there are"
-        );
-        self.failing = Some(error.to_owned());
-    }
-}
-
-/// A duration to the second, for messages.
-fn round(duration: Duration) -> Duration {
-    Duration::from_secs(duration.as_secs())
-}
-
-/// Keys too old to use: load them again now (at most once per refresh
-/// interval, none while a load runs), so that requests are verified again as
-/// soon as FusionAuth answers, with or without a background refresh.
-fn retry_soon(shared: &Arc<Shared>) {
-    let due = shared
-        .state()
-        .last_started
-        .is_none_or(|last| last.elapsed() >= shared.settings.min_refresh_interval);
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
-    if due {
-        let shared = shared.clone();
-        runtime.spawn(async move {
-            if let Ok(_loading) = shared.loading.try_lock() {
-                shared.load(Scope::Full).await;
-            }
-        });
-    }
-}
-
-/// The background task: every key every `background_refresh`, the
-/// webhook's signing key id every `rotation_check` in between; it ends when
-/// the source is dropped.
-async fn keep_up(shared: Weak<Shared>) {
-    let (full, check) = match shared.upgrade() {
-        Some(shared) => (
-            shared.settings.background_refresh,
-            shared
-                .settings
-                .rotation_check
-                .filter(|_| shared.sources.webhook_id.is_some()),
-        ),
-        None => return,
-    };
-    let start = Instant::now();
-    let mut next_full = full.map(|every| start + every);
-    let mut next_check = check.map(|every| start + every);
-    loop {
-        let (due, scope) = match (next_full, next_check) {
-            (Some(full), Some(check)) if check < full => (check, Scope::NewKids),
-            (Some(full), _) => (full, Scope::Full),
-            (None, Some(check)) => (check, Scope::NewKids),
-            (None, None) => return,
-        };
-        tokio::time::sleep_until(due).await;
-        let Some(shared) = shared.upgrade() else {
-            return;
-        };
-        {
-            let _loading = shared.loading.lock().await;
-            shared.load(scope).await;
-        }
-        let now = Instant::now();
-        if scope == Scope::Full {
-            next_full = full.map(|every| now + every);
-        }
-        next_check = check.map(|every| now + every);
     }
 }
 
