@@ -19,14 +19,15 @@
 //! Every request carries a new event id, so each one really claims, completes
 //! or queues.
 
-#[path = "../tests/delivery_support/mod.rs"]
-mod delivery_support;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use delivery_support::{API_KEY, Connection, event, serve};
+use common::client::Connection;
+use common::delivery::{API_KEY, event, post, serve};
 use fusionauth_webhooks::delivery::{MemoryStore, Queue};
 use fusionauth_webhooks::{Event, EventType, Router, Webhook, Worker};
 use fusionauth_webhooks_redis::testing::RedisServer;
@@ -71,11 +72,11 @@ async fn load(
     let deadline = Instant::now() + duration;
     let clients = (0..connections).map(|_| {
         tokio::spawn(async move {
-            let mut connection = Connection::open(address).await;
+            let mut connection = Connection::open(address).await.expect("connect");
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
                 let started = Instant::now();
-                let status = connection.post(event(EVENT_TYPE, Uuid::new_v4())).await;
+                let status = post(&mut connection, event(EVENT_TYPE, Uuid::new_v4())).await;
                 assert!(status.is_success(), "the receiver answered {status}");
                 latencies.push(started.elapsed());
             }

@@ -14,7 +14,7 @@
 //! of its own, so that runs are counted across processes and whatever Redis
 //! goes through.
 
-mod delivery_support;
+mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
@@ -25,7 +25,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use delivery_support::{API_KEY, Connection, event, serve};
+use common::client::Connection;
+use common::delivery::{API_KEY, event, post, serve};
 use fusionauth_webhooks::Worker;
 use fusionauth_webhooks::delivery::Deduplicator;
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
@@ -180,9 +181,9 @@ async fn deliver(deliveries: Vec<(bytes::Bytes, SocketAddr)>, sent: Arc<AtomicUs
                             Some(connection) => connection,
                             None => connections
                                 .entry(address)
-                                .or_insert(Connection::open(address).await),
+                                .or_insert(Connection::open(address).await.expect("connect")),
                         };
-                        let status = connection.post(body.clone()).await;
+                        let status = post(connection, body.clone()).await;
                         if status == StatusCode::ACCEPTED {
                             break;
                         }

@@ -1,14 +1,14 @@
 //! Deduplication and the queue hand-off over real sockets, with a real Redis
 //! shared by two webhooks (two replicas).
 
-mod delivery_support;
+mod common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use delivery_support::{API_KEY, event, post, serve};
+use common::delivery::{API_KEY, event, post_once as post, serve};
 use fusionauth_webhooks::delivery::Queue as _;
 use fusionauth_webhooks::{Event, EventType, HandlerError, Router, Webhook};
 use fusionauth_webhooks_redis::testing::RedisServer;

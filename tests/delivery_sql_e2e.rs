@@ -11,7 +11,7 @@
 //! `e2e_effects`, which has no unique constraint: a second run of an event
 //! would be a second row.
 
-mod delivery_support;
+mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
@@ -20,7 +20,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use delivery_support::{API_KEY, Connection, event};
+use common::client::Connection;
+use common::delivery::{API_KEY, event, try_post};
 use fusionauth_webhooks::{
     Event, EventType, HandlerError, ResultExt as _, Router, Webhook, Worker,
 };
@@ -236,11 +237,11 @@ async fn deliver(
             target = up;
         }
         if connections[target].is_none() {
-            connections[target] = Connection::try_open(receivers[target].address).await.ok();
+            connections[target] = Connection::open(receivers[target].address).await.ok();
         }
         let answer = match connections[target].as_mut() {
             Some(connection) => {
-                tokio::time::timeout(Duration::from_secs(10), connection.try_post(body.clone()))
+                tokio::time::timeout(Duration::from_secs(10), try_post(connection, body.clone()))
                     .await
             }
             None => {

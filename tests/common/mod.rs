@@ -1,200 +1,33 @@
-//! What every adapter test shares: a real HTTP/1.1 client over TCP, which is
-//! the conformance suite's `Transport`, and the cases beyond the suite.
+//! What the tests over real sockets share: the one HTTP/1.1 test client
+//! ([`client`]), what the delivery tests and benchmark serve and send
+//! ([`delivery`]), and the adapter tests' cases beyond the conformance suite
+//! (here).
 //!
 //! Each adapter test serves an app with `GET /health` (answering `ok` from
 //! the app's state) beside the suite's webhook at [`WEBHOOK_PATH`].
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+
+pub mod client;
+pub mod delivery;
+
+pub use client::Client;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use fusionauth_webhooks::DEFAULT_MAX_BODY_SIZE;
+use fusionauth_webhooks::testing::TestRequest;
 use fusionauth_webhooks::testing::conformance::{
     API_KEY, Conformance, Framing, HANDLED_TENANT_ID, Transport,
 };
-use fusionauth_webhooks::testing::{TestRequest, TestResponse};
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
+use http::{Method, Request, StatusCode};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 /// Where every adapter test mounts the webhook.
 pub const WEBHOOK_PATH: &str = "/hooks/fusionauth";
-
-/// How long one request may take before the test fails instead of hanging.
-const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// An HTTP/1.1 client for one path of a server: one connection per request,
-/// headers sent exactly as given (repeated ones too), `Connection: close`.
-#[derive(Debug, Clone)]
-pub struct Client {
-    address: SocketAddr,
-    path: &'static str,
-    /// Write the whole request before reading anything, as a simple client
-    /// does; otherwise read the response while the body is still being sent.
-    send_then_read: bool,
-}
-
-impl Client {
-    /// Reads the response while still sending the body, so an early answer
-    /// (such as a 401 before an unread body) is always seen.
-    pub fn new(address: SocketAddr, path: &'static str) -> Client {
-        Client {
-            address,
-            path,
-            send_then_read: false,
-        }
-    }
-
-    /// Sends the whole request, then reads the response.
-    pub fn send_then_read(mut self) -> Client {
-        self.send_then_read = true;
-        self
-    }
-
-    async fn exchange(
-        &self,
-        request: Request<Bytes>,
-        framing: Framing,
-    ) -> Result<TestResponse, String> {
-        let (parts, body) = request.into_parts();
-        let mut head = format!(
-            "{} {} HTTP/1.1\r\nhost: {}\r\n",
-            parts.method, self.path, self.address
-        )
-        .into_bytes();
-        for (name, value) in &parts.headers {
-            head.extend_from_slice(format!("{name}: ").as_bytes());
-            head.extend_from_slice(value.as_bytes());
-            head.extend_from_slice(b"\r\n");
-        }
-        let mut wire = BytesMut::from(&head[..]);
-        match framing {
-            Framing::ContentLength => {
-                wire.extend_from_slice(
-                    format!(
-                        "content-length: {}\r\nconnection: close\r\n\r\n",
-                        body.len()
-                    )
-                    .as_bytes(),
-                );
-                wire.extend_from_slice(&body);
-            }
-            Framing::Chunked => {
-                wire.extend_from_slice(b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n");
-                for chunk in body.chunks(64 * 1024) {
-                    wire.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
-                    wire.extend_from_slice(chunk);
-                    wire.extend_from_slice(b"\r\n");
-                }
-                wire.extend_from_slice(b"0\r\n\r\n");
-            }
-        }
-
-        let stream = TcpStream::connect(self.address)
-            .await
-            .map_err(|e| format!("connect: {e}"))?;
-        let (mut reader, mut writer) = stream.into_split();
-        // The write half lives on (as the sending task's output, or here)
-        // until the response is read: dropping it would half-close the
-        // connection, which hyper takes as an abort.
-        let mut sending =
-            tokio::spawn(async move { writer.write_all(&wire).await.map(|()| writer) });
-        let _sent = if self.send_then_read {
-            let sent = (&mut sending).await.map_err(|e| e.to_string())?;
-            Some(sent.map_err(|e| format!("send: {e}"))?)
-        } else {
-            None
-        };
-        let mut received = Vec::new();
-        let outcome = loop {
-            let mut buffer = [0u8; 16 * 1024];
-            match reader.read(&mut buffer).await {
-                Ok(0) => {
-                    break parse(&received).ok_or_else(|| {
-                        format!(
-                            "connection closed after {} bytes of response",
-                            received.len()
-                        )
-                    });
-                }
-                Ok(n) => {
-                    received.extend_from_slice(&buffer[..n]);
-                    if let Some(response) = parse(&received) {
-                        break Ok(response);
-                    }
-                }
-                Err(error) => break parse(&received).ok_or_else(|| format!("receive: {error}")),
-            }
-        };
-        sending.abort();
-        outcome
-    }
-}
-
-impl Transport for Client {
-    async fn send(
-        &self,
-        request: Request<Bytes>,
-        framing: Framing,
-    ) -> Result<TestResponse, String> {
-        tokio::time::timeout(TIMEOUT, self.exchange(request, framing))
-            .await
-            .map_err(|_| format!("no response within {TIMEOUT:?}"))?
-    }
-}
-
-/// A complete response, once `bytes` hold all of it.
-fn parse(bytes: &[u8]) -> Option<TestResponse> {
-    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&bytes[..end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()?
-        .split(' ')
-        .nth(1)?
-        .parse::<StatusCode>()
-        .ok()?;
-    let mut headers = HeaderMap::new();
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        headers.append(
-            HeaderName::try_from(name.trim()).ok()?,
-            HeaderValue::try_from(value.trim()).ok()?,
-        );
-    }
-    let rest = &bytes[end + 4..];
-    let body = if headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"))
-    {
-        dechunk(rest)?
-    } else {
-        let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
-        Bytes::copy_from_slice(rest.get(..length)?)
-    };
-    Some(TestResponse {
-        status,
-        headers,
-        body,
-    })
-}
-
-/// A whole chunked body, once its last chunk has arrived.
-fn dechunk(mut rest: &[u8]) -> Option<Bytes> {
-    let mut body = BytesMut::new();
-    loop {
-        let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = std::str::from_utf8(&rest[..line_end]).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        if size == 0 {
-            return Some(body.freeze());
-        }
-        body.extend_from_slice(rest.get(line_end + 2..line_end + 2 + size)?);
-        rest = rest.get(line_end + 4 + size..)?;
-    }
-}
 
 /// Runs the whole conformance suite through the server's webhook path;
 /// the server serves `suite.webhook()` there.
