@@ -7,9 +7,10 @@ use clap::{Args, Parser, Subcommand};
 use fusionauth_webhooks::EventType;
 use fusionauth_webhooks::env::{self, Env};
 use fusionauth_webhooks::signature::Algorithm;
+use fusionauth_webhooks::signature::Signer;
 use fusionauth_webhooks_client::{
     Credentials, DeliveryTarget, EventKey, EventLogSearch, EventRequest, EventResult,
-    FusionAuthClient, ReceiverConfig, Signer, WebhookEventLog,
+    FusionAuthClient, ReceiverConfig, WebhookEventLog,
 };
 use uuid::Uuid;
 

@@ -8,7 +8,9 @@ use base64::Engine;
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
-use crate::{ConfigError, Credentials, Error, Signer};
+use fusionauth_webhooks::signature::Signer;
+
+use crate::{ConfigError, Credentials, Error};
 
 /// The largest answer of a receiver read, in bytes: receivers answer with an
 /// empty body or a short error; more is refused unread.
@@ -22,7 +24,8 @@ const MAX_ANSWER_SIZE: usize = 1024 * 1024;
 /// credentials there, so it is an [`Error::Redirected`] instead.
 ///
 /// ```no_run
-/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget, Signer};
+/// use fusionauth_webhooks::signature::Signer;
+/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget};
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let target = DeliveryTarget::new("http://localhost:3000/fusionauth")?
 ///     .credentials(Credentials::from_env()?)?

@@ -96,7 +96,6 @@ mod model;
 mod plan;
 mod receiver;
 mod replay;
-mod sign;
 mod sync;
 
 pub use api::{DEFAULT_MAX_EVENT_LOGS, EventLogPages};
@@ -122,5 +121,4 @@ pub use model::{
 pub use plan::Change;
 pub use receiver::ReceiverConfig;
 pub use replay::{Delivered, ReplaySummary, RouterReplay, in_order, replay, replay_into_router};
-pub use sign::{SignError, Signer};
 pub use sync::{SyncError, SyncOptions, SyncReport, TenantEvents, WebhookAction, sync};

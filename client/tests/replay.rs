@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex};
 
 use fusionauth_standin::{API_KEY, StandIn, maximal_event_log};
 use fusionauth_webhooks::samples;
+use fusionauth_webhooks::signature::Signer;
 use fusionauth_webhooks::{
     Event, EventType, HandlerError, Router, RunOutcome, SignatureVerifier, Webhook,
 };
 use fusionauth_webhooks_client::{
-    Credentials, DeliveryTarget, EventLogSearch, FusionAuthClient, Signer, WebhookEventLog, replay,
+    Credentials, DeliveryTarget, EventLogSearch, FusionAuthClient, WebhookEventLog, replay,
     replay_into_router,
 };
 use serde_json::{Value, json};

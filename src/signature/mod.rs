@@ -64,6 +64,7 @@ mod builder;
 mod env;
 mod error;
 mod key;
+mod signer;
 mod source;
 mod token;
 mod verifier;
@@ -71,6 +72,8 @@ mod verifier;
 pub use algorithm::Algorithm;
 pub use builder::SignatureVerifierBuilder;
 pub use error::{Malformed, Segment, SignatureConfigError, SignatureError};
+pub(crate) use signer::body_hash;
+pub use signer::{SignError, Signer};
 pub use source::KeySource;
 pub use verifier::{SignatureVerifier, SignedBodyHash};
 

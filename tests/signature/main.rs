@@ -12,6 +12,7 @@ mod kidless;
 mod malformed;
 mod pyjwt;
 mod rotation;
+mod signer;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -31,16 +31,17 @@ mod bad;
 use std::fmt;
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::{HeaderMap, HeaderValue};
 use jsonwebtoken::EncodingKey;
 use jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
 use jsonwebtoken::signature::Signer;
 use p521::pkcs8::DecodePrivateKey;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use crate::signature::{Algorithm, BODY_HASH_CLAIM, SIGNATURE_HEADER_NAME, SignatureVerifier};
+use crate::signature::{
+    Algorithm, BODY_HASH_CLAIM, SIGNATURE_HEADER_NAME, SignatureVerifier, body_hash,
+};
 
 /// Built-in test HMAC secret (the first of two). Public: tests only.
 pub const TEST_HMAC_SECRET: &str = "fusionauth-webhooks public test HMAC secret A";
@@ -276,11 +277,6 @@ fn der(pem: &str) -> Vec<u8> {
     pem::parse(pem)
         .expect("built-in test key is PEM")
         .into_contents()
-}
-
-/// The Base64 SHA-256 FusionAuth writes in `request_body_sha256`.
-fn body_hash(body: &[u8]) -> String {
-    STANDARD.encode(Sha256::digest(body))
 }
 
 /// `base64url(header) "." base64url(claims)`, header members in FusionAuth's order.

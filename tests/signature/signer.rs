@@ -5,7 +5,7 @@ use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{EncodePrivateKey, EncodePublicKey};
 use fusionauth_webhooks::SignatureVerifier;
 use fusionauth_webhooks::signature::{Algorithm, SignatureError};
-use fusionauth_webhooks_client::{SignError, Signer};
+use fusionauth_webhooks::signature::{SignError, Signer};
 
 const BODY: &[u8] =
     br#"{"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90"}}"#;

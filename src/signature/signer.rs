@@ -1,11 +1,15 @@
-//! Signing requests like FusionAuth does, to replay or send test events.
+//! Signing requests like FusionAuth does: to send, replay or forward events
+//! to a receiver.
 
 use std::fmt;
 
-use fusionauth_webhooks::signature::{Algorithm, BODY_HASH_CLAIM};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+
+use super::{Algorithm, BODY_HASH_CLAIM};
 
 /// Signs webhook bodies the way FusionAuth does: an `X-FusionAuth-Signature-JWT`
 /// whose only claim, `request_body_sha256`, is the Base64 SHA-256 of the
@@ -13,7 +17,7 @@ use sha2::{Digest, Sha256};
 ///
 /// ```
 /// use fusionauth_webhooks::SignatureVerifier;
-/// use fusionauth_webhooks_client::Signer;
+/// use fusionauth_webhooks::signature::Signer;
 ///
 /// let signer = Signer::hmac("k1", "s3cr3t");
 /// let body = br#"{"event":{"type":"user.delete"}}"#;
@@ -101,9 +105,8 @@ impl Signer {
 
     /// The header value for `body`.
     pub fn sign(&self, body: &[u8]) -> Result<String, SignError> {
-        use base64::Engine;
-        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
-        jsonwebtoken::encode(&self.header, &json!({ BODY_HASH_CLAIM: hash }), &self.key)
+        let claims = json!({ BODY_HASH_CLAIM: body_hash(body) });
+        jsonwebtoken::encode(&self.header, &claims, &self.key)
             .map_err(|error| SignError::Failed(error.to_string()))
     }
 }
@@ -147,4 +150,10 @@ impl fmt::Debug for Signer {
             .field("key", &"[REDACTED]")
             .finish()
     }
+}
+
+/// The Base64 SHA-256 of `body`, as FusionAuth writes it in
+/// [`BODY_HASH_CLAIM`]: the one place a signed body hash is made.
+pub(crate) fn body_hash(body: &[u8]) -> String {
+    STANDARD.encode(Sha256::digest(body))
 }
