@@ -19,33 +19,26 @@ use super::lenient::lenient_enum;
 /// assert_eq!(attempt.webhook_call_response.unwrap().status_code, Some(503));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookAttemptLog {
     /// The id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     /// The event log it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_log_id: Option<Uuid>,
     /// The webhook it was sent to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<Uuid>,
     /// When it started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_instant: Option<Instant>,
     /// When it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_instant: Option<Instant>,
     /// How it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempt_result: Option<AttemptResult>,
     /// What the receiver answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_call_response: Option<WebhookCallResponse>,
     /// Free-form data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Map<String, Value>>,
     /// Fields this version does not know.
     #[serde(flatten)]
@@ -53,18 +46,16 @@ pub struct WebhookAttemptLog {
 }
 
 /// What a receiver answered to one attempt (FusionAuth's `WebhookCallResponse`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookCallResponse {
     /// The HTTP status, when there was an answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
     /// The URL called.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The exception, when there was no answer (timeout, refused connection).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<String>,
     /// Fields this version does not know.
     #[serde(flatten)]

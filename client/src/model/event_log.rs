@@ -27,48 +27,36 @@ use super::{EventKey, EventRequest, WebhookAttemptLog};
 /// assert_eq!(log.event_id().unwrap().to_string(), "7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookEventLog {
     /// The id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     /// The body FusionAuth sent, `{"event": {...}}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<EventRequest>,
     /// The event's type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<EventKey>,
     /// How delivery ended, so far.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_result: Option<EventResult>,
     /// Failed attempts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_attempts: Option<i32>,
     /// Successful attempts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub successful_attempts: Option<i32>,
     /// Every attempt, to every webhook.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<Vec<WebhookAttemptLog>>,
     /// When the event was logged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insert_instant: Option<Instant>,
     /// When the last attempt was made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_attempt_instant: Option<Instant>,
     /// When the log last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_update_instant: Option<Instant>,
     /// The object the event is about (a user id, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_object_id: Option<Uuid>,
     /// The order in which FusionAuth logged events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
     /// Free-form data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Map<String, Value>>,
     /// Fields this version does not know.
     #[serde(flatten)]

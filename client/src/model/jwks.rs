@@ -36,62 +36,48 @@ impl JsonWebKeySet {
 /// One JSON Web Key (FusionAuth's `JSONWebKey`), every member typed, others
 /// in [`other`](Self::other). `Debug` hides private members, should a
 /// server send any.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct JsonWebKey {
     /// The algorithm, e.g. `RS256`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,
     /// The curve of an EC or OKP key, e.g. `P-256`, `Ed25519`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crv: Option<String>,
     /// A private exponent or key (never in a public key set).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d: Option<String>,
     /// An RSA private key's first factor CRT exponent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
     /// An RSA private key's second factor CRT exponent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
     /// An RSA public exponent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
     /// The key id, as in a JWT header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// The key type: `RSA`, `EC` or `OKP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kty: Option<String>,
     /// An RSA modulus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
     /// An RSA private key's first prime factor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p: Option<String>,
     /// An RSA private key's second prime factor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// An RSA private key's first CRT coefficient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
     /// The intended use, `sig` for signatures.
-    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "use")]
     pub use_: Option<String>,
     /// An EC x coordinate, or an OKP public key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
     /// The certificate chain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The certificate's SHA-1 thumbprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The certificate's SHA-256 thumbprint.
-    #[serde(default, rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// An EC y coordinate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
     /// Members the class does not declare (FusionAuth keeps them too).
     #[serde(flatten)]

@@ -24,57 +24,43 @@ use super::lenient::lenient_enum;
 /// assert!(!format!("{key:?}").contains("s3cr3t"));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Key {
     /// The Key Master id (`/api/key/{id}`, a webhook's `signingKeyId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     /// The id in a JWT header's `kid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
     /// The signing algorithm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<KeyAlgorithm>,
     /// The key's type.
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub key_type: Option<KeyType>,
     /// The public key in PEM (asymmetric keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
     /// The private key in PEM, when FusionAuth returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<String>,
     /// The secret (HMAC keys).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// The certificate in PEM, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
     /// What the certificate says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_information: Option<CertificateInformation>,
     /// When the key expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_instant: Option<Instant>,
     /// The issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// The key length in bits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length: Option<i32>,
     /// The name in Key Master.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether FusionAuth holds the private key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_private_key: Option<bool>,
     /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_instant: Option<Instant>,
     /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_instant: Option<Instant>,
     /// Fields this version does not know.
     #[serde(flatten)]
@@ -110,39 +96,30 @@ impl fmt::Debug for Key {
 }
 
 /// What a key's certificate says (FusionAuth's `CertificateInformation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CertificateInformation {
     /// The issuer's distinguished name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// The MD5 fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5_fingerprint: Option<String>,
     /// The serial number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_number: Option<String>,
     /// The SHA-1 fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha1_fingerprint: Option<String>,
     /// The SHA-1 thumbprint (base64url, as in `x5t`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha1_thumbprint: Option<String>,
     /// The SHA-256 fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256_fingerprint: Option<String>,
     /// The SHA-256 thumbprint (base64url, as in `x5t#S256`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256_thumbprint: Option<String>,
     /// The subject's distinguished name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Valid from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_from: Option<Instant>,
     /// Valid until.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_to: Option<Instant>,
     /// Fields this version does not know.
     #[serde(flatten)]

@@ -12,27 +12,22 @@ use super::{EventKey, EventResult, Webhook, WebhookEventLog};
 /// let search = fusionauth_webhooks_client::WebhookSearch::by_url("https://app.example.com/hook");
 /// assert_eq!(search.url.as_deref(), Some("https://app.example.com/hook"));
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSearch {
     /// Text in the description (`*` wildcards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Text in the URL (`*` wildcards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Webhooks used for this tenant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<Uuid>,
     /// The page size (FusionAuth's default: 25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_results: Option<i32>,
     /// e.g. `url ASC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
     /// The first row (0-based) of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_row: Option<i32>,
 }
 
@@ -47,15 +42,15 @@ impl WebhookSearch {
 }
 
 /// One page of webhooks (FusionAuth's `WebhookSearchResponse`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSearchResult {
     /// The page.
     #[serde(default)]
     pub webhooks: Vec<Webhook>,
     /// How many match in all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
@@ -70,45 +65,38 @@ pub struct WebhookSearchResult {
 /// assert_eq!(serde_json::to_string(&search)?, r#"{"eventResult":"Failed"}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EventLogSearch {
     /// Logged at or after.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Instant>,
     /// Logged at or before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Instant>,
     /// Text in the event body (`*` wildcards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Exactly this result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_result: Option<EventResult>,
     /// Exactly this type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<EventKey>,
     /// The page size (FusionAuth's default: 25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_of_results: Option<i32>,
     /// e.g. `insertInstant ASC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<String>,
     /// The first row (0-based) of the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_row: Option<i32>,
 }
 
 /// One page of event logs (FusionAuth's `WebhookEventLogSearchResponse`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EventLogSearchResult {
     /// The page.
     #[serde(default)]
     pub webhook_event_logs: Vec<WebhookEventLog>,
     /// How many match in all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }

@@ -25,18 +25,16 @@ use super::lenient::lenient_enum;
 /// assert_eq!(tenant.extra["issuer"], "acme.com");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Tenant {
     /// The id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     /// The name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Which events the tenant fires, and how.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_configuration: Option<EventConfiguration>,
     /// Every other field of the tenant.
     #[serde(flatten)]
@@ -64,12 +62,12 @@ impl Tenant {
 }
 
 /// A tenant's `eventConfiguration`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EventConfiguration {
     /// Per event type: enabled, and the transaction type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<BTreeMap<EventKey, EventConfigurationData>>,
     /// Fields this version does not know.
     #[serde(flatten)]
@@ -77,15 +75,14 @@ pub struct EventConfiguration {
 }
 
 /// One event type's configuration on a tenant.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EventConfigurationData {
     /// Whether the tenant fires it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// How many webhooks must succeed for the operation to commit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_type: Option<TransactionType>,
     /// Fields this version does not know.
     #[serde(flatten)]

@@ -36,60 +36,44 @@ use super::EventKey;
 /// assert_eq!(again, serde_json::from_str::<serde_json::Value>(json)?);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Webhook {
     /// The id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     /// Where FusionAuth POSTs events (required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Milliseconds FusionAuth waits to connect (required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_timeout: Option<i32>,
     /// Milliseconds FusionAuth waits for the answer (required); slower counts as failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_timeout: Option<i32>,
     /// A description for people.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Which event types are sent (both here and on the tenant).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_enabled: Option<BTreeMap<EventKey, bool>>,
     /// Used for all tenants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global: Option<bool>,
     /// The tenants it is used for (FusionAuth 1.37 and later).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_ids: Option<Vec<Uuid>>,
     /// Headers sent with every request (e.g. `Authorization`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     /// The basic-auth username FusionAuth sends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_authentication_username: Option<String>,
     /// The basic-auth password FusionAuth sends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_authentication_password: Option<String>,
     /// A PEM certificate to trust for the URL (deprecated by FusionAuth).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
     /// The Key Master certificate to trust for the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate_key_id: Option<Uuid>,
     /// Signing of requests (FusionAuth 1.48 and later).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_configuration: Option<SignatureConfiguration>,
     /// Free-form data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Map<String, Value>>,
     /// When it was created (read only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_instant: Option<Instant>,
     /// When it last changed (read only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_instant: Option<Instant>,
     /// Fields this version does not know.
     #[serde(flatten)]
@@ -181,15 +165,14 @@ impl fmt::Debug for Webhook {
 ///     r#"{"enabled":true,"signingKeyId":"00000000-0000-0000-0000-000000000000"}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignatureConfiguration {
     /// Whether requests are signed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The Key Master key id (`/api/key/{id}`) that signs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key_id: Option<Uuid>,
     /// Fields this version does not know.
     #[serde(flatten)]
