@@ -9,12 +9,17 @@
 //!   event (FusionAuth sends each event to every webhook).
 //!
 //! The workers are this test binary run again as child processes (the ignored
-//! test `worker_process`), so that one can be killed for real. Each records
+//! test `child::worker_process`), so that one can be killed for real. Each records
 //! every run of a handler as a line `<event id> <consumer>` appended to a file
 //! of its own, so that runs are counted across processes and whatever Redis
 //! goes through.
 
+mod child;
+#[path = "../common/mod.rs"]
 mod common;
+mod processes;
+
+use processes::*;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
@@ -60,187 +65,6 @@ fn event_type(n: usize) -> &'static str {
         FAILS
     } else {
         SUCCEEDS
-    }
-}
-
-/// The Redis of the worker child process, from its environment.
-fn config_from_env() -> RedisConfig {
-    let nodes = std::env::var(ENV_NODES).expect("run by an end-to-end test, with E2E_REDIS_NODES");
-    let namespace = std::env::var(ENV_NAMESPACE).expect("E2E_NAMESPACE");
-    let config = if std::env::var(ENV_CLUSTER).as_deref() == Ok("1") {
-        RedisConfig::cluster(nodes.split(','), &namespace)
-            .expect("config")
-            .wait_for_replicas(1, REPLICA_WAIT)
-    } else {
-        RedisConfig::new(nodes, &namespace).expect("config")
-    };
-    config.retry_unreachable_for(WORKER_PATIENCE)
-}
-
-/// The worker of a child process: appends `<id> <consumer>` to its effects
-/// file for each run of the succeeding handler.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the worker child process of the end-to-end tests; it needs E2E_REDIS_NODES"]
-async fn worker_process() {
-    let config = config_from_env();
-    let consumer = std::env::var(ENV_CONSUMER).expect("E2E_CONSUMER");
-    let effects = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(std::env::var(ENV_EFFECTS).expect("E2E_EFFECTS"))
-        .expect("the effects file");
-    let effects = Arc::new(Mutex::new(effects));
-    let name = consumer.clone();
-    let router = Router::new()
-        .on_event(EventType::UserUpdateComplete, move |event: Event| {
-            let (effects, name) = (Arc::clone(&effects), name.clone());
-            async move {
-                // One write(2) per line: whole lines, even when killed.
-                let line = format!("{} {name}\n", event.id().expect("id"));
-                effects
-                    .lock()
-                    .expect("effects")
-                    .write_all(line.as_bytes())
-                    .map_err(HandlerError::internal)
-            }
-        })
-        .on_event(EventType::UserEmailUpdate, |_event| async {
-            Err(HandlerError::retry_later())
-        });
-    let queue = RedisQueue::connect(&config, &consumer)
-        .await
-        .expect("queue")
-        .reclaim_idle(RECLAIM_IDLE);
-    let store = RedisStore::connect(&config).await.expect("store");
-    let worker = Worker::new(router, queue)
-        .deduplicate(
-            Deduplicator::new(store)
-                .lease(Duration::from_secs(5))
-                .wait_for_first(Duration::from_millis(300)),
-        )
-        .max_attempts(10)
-        .retry_backoff(Duration::from_millis(50), Duration::from_secs(1))
-        .batch_size(BATCH);
-    // Runs until the parent kills it.
-    worker.run(std::future::pending()).await;
-}
-
-/// A worker child process of app `namespace`, recording into `effects`.
-fn spawn_worker(
-    nodes: &[String],
-    cluster: bool,
-    namespace: &str,
-    consumer: &str,
-    effects: &Path,
-) -> Child {
-    Command::new(std::env::current_exe().expect("test binary"))
-        .args(["worker_process", "--exact", "--ignored", "--nocapture"])
-        .env(ENV_NODES, nodes.join(","))
-        .env(ENV_CLUSTER, if cluster { "1" } else { "0" })
-        .env(ENV_NAMESPACE, namespace)
-        .env(ENV_CONSUMER, consumer)
-        .env(ENV_EFFECTS, effects)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn a worker process")
-}
-
-/// A receiver: a webhook on a real socket that enqueues both event types.
-async fn receiver(config: &RedisConfig, name: &str) -> SocketAddr {
-    let queue = RedisQueue::connect(config, name).await.expect("queue");
-    let webhook = Webhook::builder()
-        .api_key(API_KEY)
-        .router(Router::new())
-        .enqueue(
-            [EventType::UserUpdateComplete, EventType::UserEmailUpdate],
-            queue,
-        )
-        .build()
-        .expect("webhook");
-    serve(webhook).await
-}
-
-/// Sends every `(body, receiver)` with 16 concurrent senders, as FusionAuth
-/// would: a 503 is sent again after 50 ms. Counts deliveries acknowledged
-/// into `sent`; the number of 503s.
-async fn deliver(deliveries: Vec<(bytes::Bytes, SocketAddr)>, sent: Arc<AtomicUsize>) -> usize {
-    let work = Arc::new(Mutex::new(deliveries.into_iter()));
-    let refused = Arc::new(AtomicUsize::new(0));
-    let senders: Vec<_> = (0..16)
-        .map(|_| {
-            let (work, sent, refused) =
-                (Arc::clone(&work), Arc::clone(&sent), Arc::clone(&refused));
-            tokio::spawn(async move {
-                let mut connections: HashMap<SocketAddr, Connection> = HashMap::new();
-                loop {
-                    let next = work.lock().unwrap().next();
-                    let Some((body, address)) = next else { return };
-                    let started = Instant::now();
-                    loop {
-                        let connection = match connections.get_mut(&address) {
-                            Some(connection) => connection,
-                            None => connections
-                                .entry(address)
-                                .or_insert(Connection::open(address).await.expect("connect")),
-                        };
-                        let status = post(connection, body.clone()).await;
-                        if status == StatusCode::ACCEPTED {
-                            break;
-                        }
-                        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "only 202 or 503");
-                        assert!(
-                            started.elapsed() < Duration::from_secs(30),
-                            "a delivery was refused for 30 s"
-                        );
-                        refused.fetch_add(1, Ordering::SeqCst);
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                    }
-                    sent.fetch_add(1, Ordering::SeqCst);
-                }
-            })
-        })
-        .collect();
-    for sender in senders {
-        sender.await.expect("sender");
-    }
-    refused.load(Ordering::SeqCst)
-}
-
-/// Runs per event id and consumer, from the workers' effects files in `dir`.
-fn effects(dir: &Path) -> HashMap<Uuid, HashMap<String, usize>> {
-    let mut runs: HashMap<Uuid, HashMap<String, usize>> = HashMap::new();
-    for file in std::fs::read_dir(dir).expect("effects dir") {
-        let text = std::fs::read_to_string(file.expect("entry").path()).expect("effects file");
-        for line in text.lines() {
-            let (id, consumer) = line.split_once(' ').expect("`<id> <consumer>`");
-            *runs
-                .entry(id.parse().expect("an event id"))
-                .or_default()
-                .entry(consumer.to_owned())
-                .or_default() += 1;
-        }
-    }
-    runs
-}
-
-/// Waits until `done` or `within`; fails at once if a worker process exited.
-async fn drain(workers: &mut [Child], within: Duration, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + within;
-    while !done().await {
-        for worker in workers.iter_mut() {
-            if let Ok(Some(status)) = worker.try_wait() {
-                panic!("a worker process exited: {status}");
-            }
-        }
-        assert!(Instant::now() < deadline, "not drained within {within:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-fn stop(workers: Vec<Child>) {
-    for mut worker in workers {
-        let _ = worker.kill();
-        let _ = worker.wait();
     }
 }
 
