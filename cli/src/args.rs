@@ -8,10 +8,12 @@ use fusionauth_webhooks::EventType;
 use fusionauth_webhooks::env::{self, Env};
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::signature::Signer;
-use fusionauth_webhooks_client::{
-    Credentials, DeliveryTarget, EventKey, EventLogSearch, EventRequest, EventResult,
-    FusionAuthClient, ReceiverConfig, WebhookEventLog,
+use fusionauth_webhooks_client::FusionAuthClient;
+use fusionauth_webhooks_client::models::{
+    EventKey, EventLogSearch, EventRequest, EventResult, WebhookEventLog,
 };
+use fusionauth_webhooks_client::receiver::{Credentials, ReceiverConfig};
+use fusionauth_webhooks_client::workflows::DeliveryTarget;
 use uuid::Uuid;
 
 use crate::exit::Failure;

@@ -1,6 +1,7 @@
 //! Exit codes, and how failures are reported.
 
-use fusionauth_webhooks_client::{ConfigError, Error, SyncError};
+use fusionauth_webhooks_client::workflows::SyncError;
+use fusionauth_webhooks_client::{ClientConfigError, Error};
 
 /// The process's exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +83,8 @@ impl From<SyncError> for Failure {
     }
 }
 
-impl From<ConfigError> for Failure {
-    fn from(error: ConfigError) -> Failure {
+impl From<ClientConfigError> for Failure {
+    fn from(error: ClientConfigError) -> Failure {
         Failure::usage(error.to_string())
     }
 }

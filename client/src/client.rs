@@ -39,7 +39,7 @@ pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 16 * 1024 * 1024;
 ///     .build()?;
 /// assert_eq!(client.base_url(), "https://auth.example.com/");
 /// assert!(!format!("{client:?}").contains("the API key"));
-/// # Ok::<(), fusionauth_webhooks_client::ConfigError>(())
+/// # Ok::<(), fusionauth_webhooks_client::ClientConfigError>(())
 /// ```
 #[derive(Clone)]
 pub struct FusionAuthClient {
@@ -57,7 +57,7 @@ struct Inner {
 /// A client configuration that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ConfigError {
+pub enum ClientConfigError {
     /// The URL is not an absolute `http` or `https` URL, or holds
     /// credentials (`user:password@`), which are shown as `[credentials]`.
     #[error("the url {url} cannot be used: {reason}")]
@@ -126,7 +126,10 @@ impl FusionAuthClient {
     }
 
     /// A client for `url` with `api_key` and the default timeouts and roots.
-    pub fn new(url: impl Into<String>, api_key: &str) -> Result<FusionAuthClient, ConfigError> {
+    pub fn new(
+        url: impl Into<String>,
+        api_key: &str,
+    ) -> Result<FusionAuthClient, ClientConfigError> {
         FusionAuthClient::builder(url).api_key(api_key).build()
     }
 
@@ -296,7 +299,7 @@ impl ClientBuilder {
     }
 
     /// Builds the client and its connection pool.
-    pub fn build(self) -> Result<FusionAuthClient, ConfigError> {
+    pub fn build(self) -> Result<FusionAuthClient, ClientConfigError> {
         let mut base = crate::http::parse_url(&self.url)?;
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
@@ -305,17 +308,19 @@ impl ClientBuilder {
             .api_key
             .map(|key| {
                 let mut value =
-                    HeaderValue::from_str(&key).map_err(|_| ConfigError::InvalidApiKey)?;
+                    HeaderValue::from_str(&key).map_err(|_| ClientConfigError::InvalidApiKey)?;
                 value.set_sensitive(true);
-                Ok::<_, ConfigError>(value)
+                Ok::<_, ClientConfigError>(value)
             })
             .transpose()?;
         let mut certificates = Vec::new();
         for pem in &self.ca_pem {
             let bundle = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|error| ConfigError::InvalidCa(error.to_string()))?;
+                .map_err(|error| ClientConfigError::InvalidCa(error.to_string()))?;
             if bundle.is_empty() {
-                return Err(ConfigError::InvalidCa("no certificate in it".to_owned()));
+                return Err(ClientConfigError::InvalidCa(
+                    "no certificate in it".to_owned(),
+                ));
             }
             certificates.extend(bundle);
         }
@@ -330,7 +335,7 @@ impl ClientBuilder {
         };
         let http = http
             .build()
-            .map_err(|error| ConfigError::Http(error.to_string()))?;
+            .map_err(|error| ClientConfigError::Http(error.to_string()))?;
         Ok(FusionAuthClient {
             inner: Arc::new(Inner {
                 http,

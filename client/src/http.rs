@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use reqwest::redirect::{Attempt, Policy};
 
-use crate::{ConfigError, Error};
+use crate::{ClientConfigError, Error};
 
 /// How many redirects within one origin are followed.
 const MAX_REDIRECTS: usize = 5;
@@ -93,8 +93,8 @@ pub(crate) async fn read_limited(
 /// show wherever the URL does (logs, `Debug`, the process list), and neither
 /// FusionAuth's API (which takes the API key in `Authorization`) nor a
 /// delivery (whose credentials are configured on their own) can use them.
-pub(crate) fn parse_url(text: &str) -> Result<reqwest::Url, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidUrl {
+pub(crate) fn parse_url(text: &str) -> Result<reqwest::Url, ClientConfigError> {
+    let invalid = |reason: &str| ClientConfigError::InvalidUrl {
         url: without_credentials(text),
         reason: reason.to_owned(),
     };

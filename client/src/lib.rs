@@ -7,7 +7,8 @@
 //!
 //! ```
 //! use fusionauth_webhooks::EventType;
-//! use fusionauth_webhooks_client::{FusionAuthClient, Webhook, WebhookSearch};
+//! use fusionauth_webhooks_client::FusionAuthClient;
+//! use fusionauth_webhooks_client::models::{Webhook, WebhookSearch};
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let standin = fusionauth_standin::StandIn::start().await;
@@ -25,22 +26,29 @@
 //! # }
 //! ```
 //!
+//! The crate is in three layers: the API calls, as methods of
+//! [`FusionAuthClient`], and FusionAuth's objects in [`models`]; setting up a
+//! receiver in [`receiver`] (what it requires, the signing keys it trusts, a
+//! webhook from the environment); and the workflows of the command and of a
+//! receiver's startup in [`workflows`] (sync, doctor, replay).
+//!
 //! # At a receiver's startup
 //!
 //! Make FusionAuth's webhook match the receiver, then verify signatures with
 //! exactly the key FusionAuth signs the webhook with, followed through
-//! rotations ([`FusionAuthKeys`]). Every variable is read through the core's
-//! [`Env`](fusionauth_webhooks::env::Env), by one rule: with the process
-//! environment, use [`FusionAuthClient::from_env`], [`ReceiverConfig::from_env`]
-//! and [`webhook_from_env`] with `Env::process()`; here the variables come
-//! from a closure:
+//! rotations ([`FusionAuthKeys`](receiver::FusionAuthKeys)). Every variable
+//! is read through the core's [`Env`](fusionauth_webhooks::env::Env), by one
+//! rule: with the process environment, use [`FusionAuthClient::from_env`],
+//! [`ReceiverConfig::from_env`](receiver::ReceiverConfig::from_env) and
+//! [`webhook_from_env`](receiver::webhook_from_env) with `Env::process()`;
+//! here the variables come from a closure:
 //!
 //! ```
 //! use fusionauth_webhooks::env::Env;
 //! use fusionauth_webhooks::{Event, EventType, Router};
-//! use fusionauth_webhooks_client::{
-//!     FusionAuthClient, ReceiverConfig, SyncOptions, WebhookAction, sync, webhook_from_env,
-//! };
+//! use fusionauth_webhooks_client::FusionAuthClient;
+//! use fusionauth_webhooks_client::receiver::{ReceiverConfig, webhook_from_env};
+//! use fusionauth_webhooks_client::workflows::{SyncOptions, WebhookAction, sync};
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let standin = fusionauth_standin::StandIn::start().await;
@@ -85,40 +93,14 @@
 
 mod api;
 mod client;
-mod credentials;
-mod delivery;
-mod doctor;
-mod env;
 mod error;
 mod http;
-mod keys;
-mod model;
-mod plan;
-mod receiver;
-mod replay;
-mod sync;
+pub mod models;
+pub mod receiver;
+pub mod workflows;
 
 pub use api::{DEFAULT_MAX_EVENT_LOGS, EventLogPages};
 pub use client::{
-    ClientBuilder, ConfigError, DEFAULT_MAX_RESPONSE_SIZE, FusionAuthClient, TENANT_ID_HEADER,
+    ClientBuilder, ClientConfigError, DEFAULT_MAX_RESPONSE_SIZE, FusionAuthClient, TENANT_ID_HEADER,
 };
-pub use credentials::Credentials;
-pub use delivery::{Answer, DeliveryTarget};
-pub use doctor::{DoctorReport, Finding, Severity, doctor};
-pub use env::{WebhookEnvError, webhook_from_env};
 pub use error::{ApiErrors, Error, ErrorDetail};
-pub use keys::{
-    DEFAULT_BACKGROUND_REFRESH, DEFAULT_MAX_KEY_AGE, DEFAULT_MIN_REFRESH_INTERVAL,
-    DEFAULT_ROTATION_CHECK, DEFAULT_UNKNOWN_KID_BACKOFF, FusionAuthKeys, FusionAuthKeysBuilder,
-    KeyLoadError,
-};
-pub use model::{
-    AttemptResult, CertificateInformation, EventConfiguration, EventConfigurationData, EventKey,
-    EventLogSearch, EventLogSearchResult, EventRequest, EventResult, JsonWebKey, JsonWebKeySet,
-    Key, KeyAlgorithm, KeyType, SignatureConfiguration, Tenant, TransactionType, Webhook,
-    WebhookAttemptLog, WebhookCallResponse, WebhookEventLog, WebhookSearch, WebhookSearchResult,
-};
-pub use plan::Change;
-pub use receiver::ReceiverConfig;
-pub use replay::{Delivered, ReplaySummary, RouterReplay, in_order, replay, replay_into_router};
-pub use sync::{SyncError, SyncOptions, SyncReport, TenantEvents, WebhookAction, sync};

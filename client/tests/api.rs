@@ -4,10 +4,11 @@ use std::time::Duration;
 
 use fusionauth_standin::{API_KEY, StandIn};
 use fusionauth_webhooks::EventType;
-use fusionauth_webhooks_client::{
-    Error, EventConfiguration, EventConfigurationData, EventKey, EventLogSearch, EventResult,
-    FusionAuthClient, TransactionType, Webhook, WebhookSearch,
+use fusionauth_webhooks_client::models::{
+    EventConfiguration, EventConfigurationData, EventKey, EventLogSearch, EventResult,
+    TransactionType, Webhook, WebhookSearch,
 };
+use fusionauth_webhooks_client::{Error, FusionAuthClient};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -331,15 +332,15 @@ async fn an_unexpected_body_names_the_path_but_not_the_value() {
 
 #[test]
 fn an_invalid_url_or_ca_is_a_configuration_error() {
-    use fusionauth_webhooks_client::ConfigError;
+    use fusionauth_webhooks_client::ClientConfigError;
     assert!(matches!(
         FusionAuthClient::new("auth.example.com", API_KEY),
-        Err(ConfigError::InvalidUrl { .. })
+        Err(ClientConfigError::InvalidUrl { .. })
     ));
     assert!(matches!(
         FusionAuthClient::builder("https://auth.example.com")
             .ca_pem("not pem")
             .build(),
-        Err(ConfigError::InvalidCa(_))
+        Err(ClientConfigError::InvalidCa(_))
     ));
 }

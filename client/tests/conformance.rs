@@ -11,9 +11,10 @@ use fusionauth_standin::description::{Extreme, description};
 use fusionauth_standin::{API_KEY, StandIn, maximal_event_log};
 use fusionauth_webhooks::EventType;
 use fusionauth_webhooks::samples;
-use fusionauth_webhooks_client::{
-    EventConfiguration, EventConfigurationData, EventLogSearch, FusionAuthClient, TransactionType,
-    Webhook, WebhookSearch,
+use fusionauth_webhooks_client::FusionAuthClient;
+use fusionauth_webhooks_client::models::{
+    EventConfiguration, EventConfigurationData, EventLogSearch, TransactionType, Webhook,
+    WebhookSearch,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;

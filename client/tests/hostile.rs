@@ -6,9 +6,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fusionauth_webhooks_client::models::{EventLogSearch, Webhook};
+use fusionauth_webhooks_client::receiver::Credentials;
+use fusionauth_webhooks_client::workflows::DeliveryTarget;
 use fusionauth_webhooks_client::{
-    Credentials, DEFAULT_MAX_EVENT_LOGS, DEFAULT_MAX_RESPONSE_SIZE, DeliveryTarget, Error,
-    EventLogSearch, FusionAuthClient, Webhook,
+    DEFAULT_MAX_EVENT_LOGS, DEFAULT_MAX_RESPONSE_SIZE, Error, FusionAuthClient,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -280,14 +282,17 @@ async fn a_delivery_follows_no_redirect_to_another_origin() {
 
 #[test]
 fn a_url_with_credentials_is_refused_without_showing_them() {
-    use fusionauth_webhooks_client::ConfigError;
+    use fusionauth_webhooks_client::ClientConfigError;
     for url in [
         "https://admin:s3cr3t-pass@auth.example.com",
         "ftp://admin:s3cr3t-pass@auth.example.com",
         "admin:s3cr3t-pass@auth.example.com",
     ] {
         let error = FusionAuthClient::new(url, "key").unwrap_err();
-        assert!(matches!(error, ConfigError::InvalidUrl { .. }), "{error:?}");
+        assert!(
+            matches!(error, ClientConfigError::InvalidUrl { .. }),
+            "{error:?}"
+        );
         assert!(!error.to_string().contains("s3cr3t-pass"), "{error}");
         assert!(!format!("{error:?}").contains("s3cr3t-pass"), "{error:?}");
         let builder = FusionAuthClient::builder(url).api_key("key");
@@ -309,13 +314,15 @@ fn a_url_with_credentials_is_refused_without_showing_them() {
 
 #[test]
 fn a_header_http_cannot_carry_is_refused_when_the_target_is_made_without_showing_its_value() {
-    use fusionauth_webhooks_client::ConfigError;
+    use fusionauth_webhooks_client::ClientConfigError;
     let mut credentials = Credentials::default();
     credentials.headers = vec![("X-Gateway-Key".into(), "s3cr3t\nInjected: 1".into())];
     let error = DeliveryTarget::new("http://127.0.0.1:1/")
         .unwrap()
         .credentials(credentials)
         .unwrap_err();
-    assert!(matches!(&error, ConfigError::InvalidHeader { name, .. } if name == "X-Gateway-Key"));
+    assert!(
+        matches!(&error, ClientConfigError::InvalidHeader { name, .. } if name == "X-Gateway-Key")
+    );
     assert!(!error.to_string().contains("s3cr3t"), "{error}");
 }

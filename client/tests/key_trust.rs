@@ -13,7 +13,7 @@ use fusionauth_webhooks::samples;
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
-use fusionauth_webhooks_client::{FusionAuthKeys, webhook_from_env};
+use fusionauth_webhooks_client::receiver::{FusionAuthKeys, webhook_from_env};
 use serde_json::json;
 use support::{HMAC_1, HMAC_2, WEBHOOK, client, hmac_signer, jwk, serve, sign_with};
 use uuid::Uuid;

@@ -11,7 +11,7 @@ use fusionauth_webhooks::signature::{Algorithm, SignatureError};
 use fusionauth_webhooks::testing::signing::TestSigner;
 use fusionauth_webhooks::testing::{TestClient, TestRequest};
 use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier};
-use fusionauth_webhooks_client::{FusionAuthKeys, KeyLoadError, webhook_from_env};
+use fusionauth_webhooks_client::receiver::{FusionAuthKeys, KeyLoadError, webhook_from_env};
 use serde_json::json;
 use support::{ED_1, ED_2, HMAC_1, HMAC_2, WEBHOOK, client, hmac_signer, jwk, sign_with, standin};
 use uuid::Uuid;

@@ -10,10 +10,10 @@ use fusionauth_webhooks::signature::Signer;
 use fusionauth_webhooks::{
     Event, EventType, HandlerError, Router, RunOutcome, SignatureVerifier, Webhook,
 };
-use fusionauth_webhooks_client::{
-    Credentials, DeliveryTarget, EventLogSearch, FusionAuthClient, WebhookEventLog, replay,
-    replay_into_router,
-};
+use fusionauth_webhooks_client::FusionAuthClient;
+use fusionauth_webhooks_client::models::{EventLogSearch, WebhookEventLog};
+use fusionauth_webhooks_client::receiver::Credentials;
+use fusionauth_webhooks_client::workflows::{DeliveryTarget, replay, replay_into_router};
 use serde_json::{Value, json};
 use support::serve;
 use uuid::Uuid;

@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use fusionauth_standin::{API_KEY, StandIn};
 use fusionauth_webhooks::{Event, EventType, Router};
-use fusionauth_webhooks_client::{
-    FusionAuthClient, ReceiverConfig, Severity, SyncOptions, WebhookAction, doctor, sync,
-};
+use fusionauth_webhooks_client::FusionAuthClient;
+use fusionauth_webhooks_client::receiver::ReceiverConfig;
+use fusionauth_webhooks_client::workflows::{Severity, SyncOptions, WebhookAction, doctor, sync};
 use serde_json::json;
 use uuid::Uuid;
 

@@ -72,6 +72,7 @@ mod verifier;
 pub use algorithm::Algorithm;
 pub use builder::SignatureVerifierBuilder;
 pub use error::{Malformed, Segment, SignatureConfigError, SignatureError};
+#[cfg(feature = "testing")]
 pub(crate) use signer::body_hash;
 pub use signer::{SignError, Signer};
 pub use source::KeySource;

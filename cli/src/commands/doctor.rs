@@ -7,7 +7,8 @@ use crate::exit::{Code, Outcome};
 pub(crate) async fn run(cli: &Cli, args: &DoctorArgs) -> Outcome {
     let client = cli.client()?;
     let receiver = args.receiver.receiver()?;
-    let report = fusionauth_webhooks_client::doctor(&client, &receiver, args.recent).await?;
+    let report =
+        fusionauth_webhooks_client::workflows::doctor(&client, &receiver, args.recent).await?;
     if cli.json {
         print_json(&serde_json::json!({
             "webhookId": report.webhook_id,

@@ -1,7 +1,7 @@
 //! `events`: the webhook event log, with attempts, page by page.
 
 use fusionauth_webhooks::Instant;
-use fusionauth_webhooks_client::{WebhookAttemptLog, WebhookEventLog};
+use fusionauth_webhooks_client::models::{WebhookAttemptLog, WebhookEventLog};
 
 use super::print_json;
 use crate::args::{Cli, EventsArgs};

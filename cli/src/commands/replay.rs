@@ -2,7 +2,8 @@
 
 use std::io::IsTerminal;
 
-use fusionauth_webhooks_client::{FusionAuthClient, ReplaySummary};
+use fusionauth_webhooks_client::FusionAuthClient;
+use fusionauth_webhooks_client::workflows::ReplaySummary;
 use indicatif::{ProgressBar, ProgressStyle};
 use uuid::Uuid;
 
@@ -30,7 +31,7 @@ pub(crate) async fn run(cli: &Cli, args: &ReplayArgs) -> Outcome {
             .into_iter()
             .filter(|log| args.filter.keeps(log, webhook))
             .collect();
-        let replayed = fusionauth_webhooks_client::replay(&logs, &target, |delivered| {
+        let replayed = fusionauth_webhooks_client::workflows::replay(&logs, &target, |delivered| {
             if let Some(bar) = &bar {
                 bar.inc(1);
                 bar.set_message(delivered.event_type.clone().unwrap_or_default());

@@ -1,6 +1,6 @@
 //! `sync`: make FusionAuth's webhook match the receiver.
 
-use fusionauth_webhooks_client::SyncOptions;
+use fusionauth_webhooks_client::workflows::SyncOptions;
 
 use super::print_json;
 use crate::args::{Cli, SyncArgs};
@@ -12,7 +12,7 @@ pub(crate) async fn run(cli: &Cli, args: &SyncArgs) -> Outcome {
     let mut options = SyncOptions::default();
     options.enable_tenant_events = args.enable_tenant_events;
     options.dry_run = args.dry_run;
-    let report = fusionauth_webhooks_client::sync(&client, &receiver, options).await?;
+    let report = fusionauth_webhooks_client::workflows::sync(&client, &receiver, options).await?;
     if cli.json {
         print_json(&report);
     } else {

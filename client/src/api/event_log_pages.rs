@@ -1,6 +1,7 @@
 //! An event log search taken page by page, bounded whatever the server says.
 
-use crate::{Error, EventLogSearch, FusionAuthClient, WebhookEventLog};
+use crate::models::{EventLogSearch, WebhookEventLog};
+use crate::{Error, FusionAuthClient};
 
 /// The most event logs one search fetches when no limit is given; more is
 /// [`Error::TooManyResults`].
@@ -21,7 +22,8 @@ const PAGE_SIZE: i32 = 100;
 /// reports its total; with a limit, the logs stop there.
 ///
 /// ```
-/// use fusionauth_webhooks_client::{EventLogSearch, FusionAuthClient};
+/// use fusionauth_webhooks_client::FusionAuthClient;
+/// use fusionauth_webhooks_client::models::EventLogSearch;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let standin = fusionauth_standin::StandIn::start().await;

@@ -5,10 +5,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::client::json_body;
-use crate::{
-    Error, EventLogSearch, EventLogSearchResult, FusionAuthClient, WebhookAttemptLog,
-    WebhookEventLog,
-};
+use crate::models::{EventLogSearch, EventLogSearchResult, WebhookAttemptLog, WebhookEventLog};
+use crate::{Error, FusionAuthClient};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

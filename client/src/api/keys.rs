@@ -4,7 +4,8 @@ use reqwest::Method;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{Error, FusionAuthClient, JsonWebKeySet, Key};
+use crate::models::{JsonWebKeySet, Key};
+use crate::{Error, FusionAuthClient};
 
 #[derive(Deserialize)]
 struct One {

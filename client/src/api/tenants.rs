@@ -4,7 +4,8 @@ use reqwest::Method;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{Error, EventConfiguration, FusionAuthClient, Tenant};
+use crate::models::{EventConfiguration, Tenant};
+use crate::{Error, FusionAuthClient};
 
 #[derive(Deserialize)]
 struct One {

@@ -5,7 +5,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::client::json_body;
-use crate::{Error, FusionAuthClient, Webhook, WebhookSearch, WebhookSearchResult};
+use crate::models::{Webhook, WebhookSearch, WebhookSearchResult};
+use crate::{Error, FusionAuthClient};
 
 #[derive(Deserialize)]
 struct One {

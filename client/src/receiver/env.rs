@@ -4,7 +4,8 @@
 use fusionauth_webhooks::env::{self, Env};
 use fusionauth_webhooks::{Router, SignatureVerifier, Webhook, WebhookBuilder};
 
-use crate::{ConfigError, FusionAuthClient, FusionAuthKeys, KeyLoadError};
+use crate::receiver::{FusionAuthKeys, KeyLoadError};
+use crate::{ClientConfigError, FusionAuthClient};
 
 /// Why [`webhook_from_env`] could not configure a receiver.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -12,7 +13,7 @@ use crate::{ConfigError, FusionAuthClient, FusionAuthKeys, KeyLoadError};
 pub enum WebhookEnvError {
     /// The FusionAuth client's variables.
     #[error(transparent)]
-    Client(#[from] ConfigError),
+    Client(#[from] ClientConfigError),
     /// The receiver's own variables (the core's).
     #[error(transparent)]
     Webhook(#[from] fusionauth_webhooks::ConfigError),
@@ -34,7 +35,7 @@ impl FusionAuthClient {
     /// [`FUSIONAUTH_CA_CERT`](env::FUSIONAUTH_CA_CERT) (a PEM file) in the
     /// process environment; [`from_env_with`](Self::from_env_with) reads them
     /// from elsewhere.
-    pub fn from_env() -> Result<FusionAuthClient, ConfigError> {
+    pub fn from_env() -> Result<FusionAuthClient, ClientConfigError> {
         FusionAuthClient::from_env_with(Env::process())
     }
 
@@ -61,9 +62,9 @@ impl FusionAuthClient {
     /// };
     /// let error = FusionAuthClient::from_env_with(Env::from_fn(&vars)).unwrap_err();
     /// assert_eq!(error.to_string(), "environment variable FUSIONAUTH_API_KEY is set but empty");
-    /// # Ok::<(), fusionauth_webhooks_client::ConfigError>(())
+    /// # Ok::<(), fusionauth_webhooks_client::ClientConfigError>(())
     /// ```
-    pub fn from_env_with(env: Env<'_>) -> Result<FusionAuthClient, ConfigError> {
+    pub fn from_env_with(env: Env<'_>) -> Result<FusionAuthClient, ClientConfigError> {
         let url = env.required(env::FUSIONAUTH_URL)?;
         let api_key = env.required(env::FUSIONAUTH_API_KEY)?;
         let mut builder = FusionAuthClient::builder(url).api_key(api_key);
@@ -71,7 +72,7 @@ impl FusionAuthClient {
             builder = builder.tenant_id(tenant);
         }
         if let Some(path) = env.var(env::FUSIONAUTH_CA_CERT)? {
-            let pem = std::fs::read(&path).map_err(|error| ConfigError::UnreadableCa {
+            let pem = std::fs::read(&path).map_err(|error| ClientConfigError::UnreadableCa {
                 path: path.clone(),
                 reason: error.to_string(),
             })?;
@@ -105,7 +106,7 @@ impl FusionAuthClient {
 /// use fusionauth_webhooks::env::Env;
 /// use fusionauth_webhooks::testing::{TestClient, TestRequest};
 /// use fusionauth_webhooks::{Event, EventType, Router, samples};
-/// use fusionauth_webhooks_client::webhook_from_env;
+/// use fusionauth_webhooks_client::receiver::webhook_from_env;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// // A static HMAC key: FusionAuth's URL and API key (for `sync`, say) change nothing.

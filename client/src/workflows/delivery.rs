@@ -10,7 +10,8 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, Header
 
 use fusionauth_webhooks::signature::Signer;
 
-use crate::{ConfigError, Credentials, Error};
+use crate::receiver::Credentials;
+use crate::{ClientConfigError, Error};
 
 /// The largest answer of a receiver read, in bytes: receivers answer with an
 /// empty body or a short error; more is refused unread.
@@ -25,7 +26,8 @@ const MAX_ANSWER_SIZE: usize = 1024 * 1024;
 ///
 /// ```no_run
 /// use fusionauth_webhooks::signature::Signer;
-/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget};
+/// use fusionauth_webhooks_client::receiver::Credentials;
+/// use fusionauth_webhooks_client::workflows::DeliveryTarget;
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let target = DeliveryTarget::new("http://localhost:3000/fusionauth")?
 ///     .credentials(Credentials::from_env()?)?
@@ -58,11 +60,11 @@ impl DeliveryTarget {
     /// connect, 2 s to answer) made generous: 5 s and 30 s. A URL with
     /// credentials in it (`user:password@`) is refused, without showing
     /// them: give basic auth with [`credentials`](Self::credentials).
-    pub fn new(url: &str) -> Result<DeliveryTarget, ConfigError> {
+    pub fn new(url: &str) -> Result<DeliveryTarget, ClientConfigError> {
         let url = crate::http::parse_url(url)?;
         let http = crate::http::client(Duration::from_secs(5), Duration::from_secs(30))
             .build()
-            .map_err(|error| ConfigError::Http(error.to_string()))?;
+            .map_err(|error| ClientConfigError::Http(error.to_string()))?;
         Ok(DeliveryTarget {
             url,
             http,
@@ -73,12 +75,15 @@ impl DeliveryTarget {
     }
 
     /// The credentials to send; a header name or value that HTTP cannot
-    /// carry is [`ConfigError::InvalidHeader`] (its value not shown).
-    pub fn credentials(mut self, credentials: Credentials) -> Result<DeliveryTarget, ConfigError> {
+    /// carry is [`ClientConfigError::InvalidHeader`] (its value not shown).
+    pub fn credentials(
+        mut self,
+        credentials: Credentials,
+    ) -> Result<DeliveryTarget, ClientConfigError> {
         let mut headers = HeaderMap::new();
         for (name, value) in credentials.webhook_headers() {
             let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                ConfigError::InvalidHeader {
+                ClientConfigError::InvalidHeader {
                     name: name.clone(),
                     reason: "not a valid header name",
                 }
@@ -131,8 +136,8 @@ impl DeliveryTarget {
 }
 
 /// A header value kept out of `Debug` output and HTTP/2 header compression.
-fn sensitive(name: &str, value: &str) -> Result<HeaderValue, ConfigError> {
-    let mut value = HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader {
+fn sensitive(name: &str, value: &str) -> Result<HeaderValue, ClientConfigError> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| ClientConfigError::InvalidHeader {
         name: name.to_owned(),
         reason: "its value holds characters a header cannot carry (control characters, line breaks)",
     })?;

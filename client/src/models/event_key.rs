@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// ```
 /// use fusionauth_webhooks::EventType;
-/// use fusionauth_webhooks_client::EventKey;
+/// use fusionauth_webhooks_client::models::EventKey;
 ///
 /// assert_eq!(EventKey::from("user.delete"), EventKey::Known(EventType::UserDelete));
 /// let newer = EventKey::from("user.teleport");

@@ -17,7 +17,7 @@ use super::{EventKey, EventRequest, WebhookAttemptLog};
 /// `{"event": {...}}`, kept byte for byte.
 ///
 /// ```
-/// use fusionauth_webhooks_client::{EventResult, WebhookEventLog};
+/// use fusionauth_webhooks_client::models::{EventResult, WebhookEventLog};
 ///
 /// let log: WebhookEventLog = serde_json::from_str(r#"{"id":"9a9e7f3e-37bb-4c9c-a7e3-0d5c4f8e2d11",
 ///   "eventType":"user.delete","eventResult":"Failed","sequence":7,"failedAttempts":4,
@@ -140,7 +140,7 @@ lenient_enum! {
     /// How delivery of a logged event ended, so far.
     ///
     /// ```
-    /// use fusionauth_webhooks_client::EventResult;
+    /// use fusionauth_webhooks_client::models::EventResult;
     /// assert_eq!(EventResult::from("Failed"), EventResult::Failed);
     /// assert_eq!(EventResult::from("Paused").as_str(), "Paused");
     /// ```

@@ -11,7 +11,7 @@ use super::lenient::lenient_enum;
 /// FusionAuth's `WebhookAttemptLog`.
 ///
 /// ```
-/// use fusionauth_webhooks_client::{AttemptResult, WebhookAttemptLog};
+/// use fusionauth_webhooks_client::models::{AttemptResult, WebhookAttemptLog};
 ///
 /// let attempt: WebhookAttemptLog = serde_json::from_str(
 ///     r#"{"attemptResult":"Failure","webhookCallResponse":{"statusCode":503}}"#)?;
@@ -66,7 +66,7 @@ lenient_enum! {
     /// How one attempt ended.
     ///
     /// ```
-    /// use fusionauth_webhooks_client::AttemptResult;
+    /// use fusionauth_webhooks_client::models::AttemptResult;
     /// assert_eq!(AttemptResult::from("Success"), AttemptResult::Success);
     /// ```
     AttemptResult {

@@ -19,7 +19,7 @@ use super::EventKey;
 /// personal data).
 ///
 /// ```
-/// use fusionauth_webhooks_client::EventRequest;
+/// use fusionauth_webhooks_client::models::EventRequest;
 ///
 /// let text = r#"{"event":{"type":"user.delete","id":"7d3e0b26-5d4c-4b5f-9b4e-2a1c3d5e7f90","n":1.10}}"#;
 /// let request = EventRequest::from_json(text.to_owned())?;

@@ -13,7 +13,7 @@ use super::lenient::lenient_enum;
 /// HMAC [`secret`](Self::secret) and the [`private_key`](Self::private_key).
 ///
 /// ```
-/// use fusionauth_webhooks_client::{Key, KeyAlgorithm, KeyType};
+/// use fusionauth_webhooks_client::models::{Key, KeyAlgorithm, KeyType};
 ///
 /// let key: Key = serde_json::from_str(
 ///     r#"{"id":"4b8e2f3c-7a1d-4e6b-9c5f-0d2a4b6c8e1f","kid":"k1","algorithm":"HS256","type":"HMAC","secret":"s3cr3t"}"#,
@@ -130,7 +130,7 @@ lenient_enum! {
     /// The algorithm of a Key Master key.
     ///
     /// ```
-    /// use fusionauth_webhooks_client::KeyAlgorithm;
+    /// use fusionauth_webhooks_client::models::KeyAlgorithm;
     /// assert_eq!(KeyAlgorithm::from("Ed25519"), KeyAlgorithm::Ed25519);
     /// ```
     #[allow(clippy::upper_case_acronyms)]
@@ -164,7 +164,7 @@ lenient_enum! {
     /// The type of a Key Master key.
     ///
     /// ```
-    /// use fusionauth_webhooks_client::KeyType;
+    /// use fusionauth_webhooks_client::models::KeyType;
     /// assert_eq!(KeyType::from("OKP"), KeyType::OKP);
     /// ```
     #[allow(clippy::upper_case_acronyms)]

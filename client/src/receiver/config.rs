@@ -9,14 +9,15 @@ use fusionauth_webhooks::env::{
 use fusionauth_webhooks::{EventType, Router};
 use uuid::Uuid;
 
-use crate::{ConfigError, Credentials};
+use crate::ClientConfigError;
+use crate::receiver::Credentials;
 
-/// The receiver as it is configured locally: the input of [`sync`](crate::sync())
-/// and [`doctor`](crate::doctor()).
+/// The receiver as it is configured locally: the input of [`sync`](crate::workflows::sync())
+/// and [`doctor`](crate::workflows::doctor()).
 ///
 /// ```
 /// use fusionauth_webhooks::{Event, EventType, Router};
-/// use fusionauth_webhooks_client::ReceiverConfig;
+/// use fusionauth_webhooks_client::receiver::ReceiverConfig;
 ///
 /// let router = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
 /// let receiver = ReceiverConfig::new("https://app.example.com/fusionauth", &router);
@@ -74,7 +75,7 @@ impl ReceiverConfig {
     }
 
     /// From the process environment; see [`from_env_with`](Self::from_env_with).
-    pub fn from_env(router: &Router) -> Result<ReceiverConfig, ConfigError> {
+    pub fn from_env(router: &Router) -> Result<ReceiverConfig, ClientConfigError> {
         ReceiverConfig::from_env_with(router.event_types(), Env::process())
     }
 
@@ -87,7 +88,7 @@ impl ReceiverConfig {
     /// ```
     /// use fusionauth_webhooks::EventType;
     /// use fusionauth_webhooks::env::Env;
-    /// use fusionauth_webhooks_client::ReceiverConfig;
+    /// use fusionauth_webhooks_client::receiver::ReceiverConfig;
     ///
     /// let vars = |name: &str| match name {
     ///     "FUSIONAUTH_WEBHOOK_URL" => Some("https://app.example.com/hook".to_owned()),
@@ -97,12 +98,12 @@ impl ReceiverConfig {
     /// };
     /// let receiver = ReceiverConfig::from_env_with(vec![EventType::UserDelete], Env::from_fn(&vars))?;
     /// assert_eq!(receiver.handler_timeout, Some(std::time::Duration::from_secs(5)));
-    /// # Ok::<(), fusionauth_webhooks_client::ConfigError>(())
+    /// # Ok::<(), fusionauth_webhooks_client::ClientConfigError>(())
     /// ```
     pub fn from_env_with(
         event_types: Vec<EventType>,
         env: Env<'_>,
-    ) -> Result<ReceiverConfig, ConfigError> {
+    ) -> Result<ReceiverConfig, ClientConfigError> {
         let url = env.required(FUSIONAUTH_WEBHOOK_URL)?;
         let mut receiver = ReceiverConfig::with_event_types(url, event_types);
         receiver.credentials = Credentials::from_env_with(env)?;
@@ -130,7 +131,7 @@ impl ReceiverConfig {
 }
 
 /// Events that cannot be scoped to a tenant, and the test event.
-pub(crate) fn is_system_event(event_type: EventType) -> bool {
+fn is_system_event(event_type: EventType) -> bool {
     matches!(
         event_type,
         EventType::AuditLogCreate

@@ -9,7 +9,8 @@ use fusionauth_webhooks::{Event, Router, RunOutcome};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{DeliveryTarget, WebhookEventLog};
+use crate::models::WebhookEventLog;
+use crate::workflows::DeliveryTarget;
 
 /// What happened to one replayed event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,7 +93,8 @@ impl fmt::Display for ReplaySummary {
 /// The logs in the order FusionAuth logged them: by `sequence`, then `insertInstant`.
 ///
 /// ```
-/// use fusionauth_webhooks_client::{WebhookEventLog, in_order};
+/// use fusionauth_webhooks_client::models::WebhookEventLog;
+/// use fusionauth_webhooks_client::workflows::in_order;
 ///
 /// let logs: Vec<WebhookEventLog> =
 ///     serde_json::from_str(r#"[{"sequence":7},{"sequence":3},{"sequence":5}]"#)?;
@@ -114,7 +116,9 @@ pub fn in_order(logs: &[WebhookEventLog]) -> Vec<&WebhookEventLog> {
 ///
 /// ```
 /// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
-/// use fusionauth_webhooks_client::{Credentials, DeliveryTarget, WebhookEventLog, replay};
+/// use fusionauth_webhooks_client::models::WebhookEventLog;
+/// use fusionauth_webhooks_client::receiver::Credentials;
+/// use fusionauth_webhooks_client::workflows::{DeliveryTarget, replay};
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// // A receiver on a real socket, requiring an API key.
@@ -217,7 +221,8 @@ impl RouterReplay {
 /// use std::sync::Arc;
 /// use std::sync::atomic::{AtomicUsize, Ordering};
 /// use fusionauth_webhooks::{EventType, Router};
-/// use fusionauth_webhooks_client::{WebhookEventLog, replay_into_router};
+/// use fusionauth_webhooks_client::models::WebhookEventLog;
+/// use fusionauth_webhooks_client::workflows::replay_into_router;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), serde_json::Error> {
 /// let runs = Arc::new(AtomicUsize::new(0));

@@ -6,12 +6,13 @@ use fusionauth_webhooks::EventType;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::plan::{desired, diff};
-use crate::sync::{SyncError, disabled_on, find_webhook, tenants_of};
-use crate::{
-    AttemptResult, Error, EventLogSearch, EventResult, FusionAuthClient, ReceiverConfig, Tenant,
-    TransactionType, Webhook, WebhookEventLog,
+use crate::models::{
+    AttemptResult, EventLogSearch, EventResult, Tenant, TransactionType, Webhook, WebhookEventLog,
 };
+use crate::receiver::ReceiverConfig;
+use crate::workflows::plan::{desired, diff};
+use crate::workflows::sync::{SyncError, disabled_on, find_webhook, tenants_of};
+use crate::{Error, FusionAuthClient};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -26,7 +27,7 @@ pub enum Severity {
     Problem,
 }
 
-/// One finding of [`doctor`](crate::doctor()), with the fix.
+/// One finding of [`doctor`](crate::workflows::doctor()), with the fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Finding {
@@ -55,7 +56,7 @@ impl fmt::Display for Finding {
     }
 }
 
-/// What [`doctor`](crate::doctor()) found.
+/// What [`doctor`](crate::workflows::doctor()) found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

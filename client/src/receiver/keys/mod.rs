@@ -86,7 +86,8 @@ pub const DEFAULT_MAX_KEY_AGE: Duration = Duration::from_secs(60 * 60);
 ///
 /// ```
 /// use fusionauth_webhooks::SignatureVerifier;
-/// use fusionauth_webhooks_client::{FusionAuthClient, FusionAuthKeys};
+/// use fusionauth_webhooks_client::FusionAuthClient;
+/// use fusionauth_webhooks_client::receiver::FusionAuthKeys;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let standin = fusionauth_standin::StandIn::start().await;

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use fusionauth_webhooks::SignatureVerifier;
 use uuid::Uuid;
 
-use crate::{Error, FusionAuthClient, JsonWebKey, JsonWebKeySet, Key};
+use crate::models::{JsonWebKey, JsonWebKeySet, Key};
+use crate::{Error, FusionAuthClient};
 
 /// What the keys come from.
 #[derive(Debug)]

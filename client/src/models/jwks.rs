@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 /// tokens included.
 ///
 /// ```
-/// use fusionauth_webhooks_client::JsonWebKeySet;
+/// use fusionauth_webhooks_client::models::JsonWebKeySet;
 ///
 /// let jwks: JsonWebKeySet = serde_json::from_str(r#"{"keys":[{"kty":"OKP","crv":"Ed25519",
 ///   "kid":"ed-1","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}"#)?;

@@ -9,7 +9,7 @@ use super::{EventKey, EventResult, Webhook, WebhookEventLog};
 /// Criteria of a webhook search (FusionAuth's `WebhookSearchCriteria`); every one optional.
 ///
 /// ```
-/// let search = fusionauth_webhooks_client::WebhookSearch::by_url("https://app.example.com/hook");
+/// let search = fusionauth_webhooks_client::models::WebhookSearch::by_url("https://app.example.com/hook");
 /// assert_eq!(search.url.as_deref(), Some("https://app.example.com/hook"));
 /// ```
 #[serde_with::skip_serializing_none]
@@ -58,7 +58,7 @@ pub struct WebhookSearchResult {
 /// `WebhookEventLogSearchCriteria`); every one optional.
 ///
 /// ```
-/// use fusionauth_webhooks_client::{EventLogSearch, EventResult};
+/// use fusionauth_webhooks_client::models::{EventLogSearch, EventResult};
 ///
 /// let mut search = EventLogSearch::default();
 /// search.event_result = Some(EventResult::Failed);

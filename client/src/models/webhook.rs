@@ -22,7 +22,7 @@ use super::EventKey;
 ///
 /// ```
 /// use fusionauth_webhooks::EventType;
-/// use fusionauth_webhooks_client::Webhook;
+/// use fusionauth_webhooks_client::models::Webhook;
 ///
 /// let json = r#"{"url":"https://app.example.com/fusionauth","connectTimeout":1000,
 ///   "readTimeout":2000,"eventsEnabled":{"user.delete":true,"user.teleport":true},
@@ -85,7 +85,7 @@ impl Webhook {
     /// connect, 2000 ms to answer).
     ///
     /// ```
-    /// let webhook = fusionauth_webhooks_client::Webhook::new("https://app.example.com/hook");
+    /// let webhook = fusionauth_webhooks_client::models::Webhook::new("https://app.example.com/hook");
     /// assert_eq!(webhook.read_timeout, Some(2000));
     /// ```
     pub fn new(url: impl Into<String>) -> Webhook {
@@ -157,7 +157,7 @@ impl fmt::Debug for Webhook {
 /// How FusionAuth signs a webhook's requests (`X-FusionAuth-Signature-JWT`).
 ///
 /// ```
-/// use fusionauth_webhooks_client::SignatureConfiguration;
+/// use fusionauth_webhooks_client::models::SignatureConfiguration;
 ///
 /// let key = uuid::Uuid::nil();
 /// let config = SignatureConfiguration::signed_with(key);

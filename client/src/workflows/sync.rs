@@ -6,11 +6,10 @@ use fusionauth_webhooks::EventType;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::plan::{Change, desired, diff, kept_headers};
-use crate::{
-    Error, EventConfiguration, EventConfigurationData, FusionAuthClient, ReceiverConfig, Tenant,
-    TransactionType, Webhook,
-};
+use crate::models::{EventConfiguration, EventConfigurationData, Tenant, TransactionType, Webhook};
+use crate::receiver::ReceiverConfig;
+use crate::workflows::plan::{Change, desired, diff, kept_headers};
+use crate::{Error, FusionAuthClient};
 
 /// Why a sync (or doctor) could not run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -24,7 +23,7 @@ pub enum SyncError {
     AmbiguousUrl(Vec<Uuid>),
 }
 
-/// What [`sync`](crate::sync()) may do beyond the webhook.
+/// What [`sync`](crate::workflows::sync()) may do beyond the webhook.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SyncOptions {
@@ -80,7 +79,7 @@ pub struct TenantEvents {
     pub would_enable: bool,
 }
 
-/// What [`sync`](crate::sync()) found and did.
+/// What [`sync`](crate::workflows::sync()) found and did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -213,7 +212,9 @@ pub(crate) fn disabled_on(tenant: &Tenant, receiver: &ReceiverConfig) -> Vec<Eve
 ///
 /// ```
 /// use fusionauth_webhooks::{Event, EventType, Router};
-/// use fusionauth_webhooks_client::{FusionAuthClient, ReceiverConfig, SyncOptions, WebhookAction, sync};
+/// use fusionauth_webhooks_client::FusionAuthClient;
+/// use fusionauth_webhooks_client::receiver::ReceiverConfig;
+/// use fusionauth_webhooks_client::workflows::{SyncOptions, WebhookAction, sync};
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let standin = fusionauth_standin::StandIn::start().await;

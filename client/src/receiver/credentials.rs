@@ -13,7 +13,7 @@ use fusionauth_webhooks::env::{
 ///
 /// ```
 /// use fusionauth_webhooks::env::Env;
-/// use fusionauth_webhooks_client::Credentials;
+/// use fusionauth_webhooks_client::receiver::Credentials;
 ///
 /// let vars = |name: &str| match name {
 ///     "FUSIONAUTH_WEBHOOK_API_KEY" => Some("k3y".to_owned()),
@@ -24,7 +24,7 @@ use fusionauth_webhooks::env::{
 /// assert_eq!(credentials.api_key.as_deref(), Some("k3y"));
 /// assert_eq!(credentials.headers, vec![("X-Tenant".to_owned(), "acme".to_owned())]);
 /// assert!(!format!("{credentials:?}").contains("k3y"));
-/// # Ok::<(), fusionauth_webhooks_client::ConfigError>(())
+/// # Ok::<(), fusionauth_webhooks_client::ClientConfigError>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -39,7 +39,7 @@ pub struct Credentials {
 
 impl Credentials {
     /// From the process environment; see [`from_env_with`](Self::from_env_with).
-    pub fn from_env() -> Result<Credentials, crate::ConfigError> {
+    pub fn from_env() -> Result<Credentials, crate::ClientConfigError> {
         Credentials::from_env_with(Env::process())
     }
 
@@ -47,7 +47,7 @@ impl Credentials {
     /// [`FUSIONAUTH_WEBHOOK_API_KEY`], [`FUSIONAUTH_WEBHOOK_BASIC_USER`] and
     /// [`FUSIONAUTH_WEBHOOK_BASIC_PASSWORD`] (both or neither), and
     /// [`FUSIONAUTH_WEBHOOK_HEADERS`] (`Name=value;Other=value`).
-    pub fn from_env_with(env: Env<'_>) -> Result<Credentials, crate::ConfigError> {
+    pub fn from_env_with(env: Env<'_>) -> Result<Credentials, crate::ClientConfigError> {
         let basic_auth = match (
             env.var(FUSIONAUTH_WEBHOOK_BASIC_USER)?,
             env.var(FUSIONAUTH_WEBHOOK_BASIC_PASSWORD)?,
@@ -107,6 +107,6 @@ impl fmt::Debug for Credentials {
 }
 
 /// Half of a basic-auth pair, reported as the core reports it.
-fn missing_half(name: &'static str, other: &str) -> crate::ConfigError {
+fn missing_half(name: &'static str, other: &str) -> crate::ClientConfigError {
     env::EnvError::new(name, format!("must be set with the {other}")).into()
 }

@@ -14,7 +14,7 @@ use super::lenient::lenient_enum;
 ///
 /// ```
 /// use fusionauth_webhooks::EventType;
-/// use fusionauth_webhooks_client::{Tenant, TransactionType};
+/// use fusionauth_webhooks_client::models::{Tenant, TransactionType};
 ///
 /// let tenant: Tenant = serde_json::from_str(r#"{"id":"1f3a5c7e-9b2d-4f6a-8c0e-2d4f6a8c0e1b",
 ///   "eventConfiguration":{"events":{"user.delete":{"enabled":true,"transactionType":"Any"}}},
@@ -105,7 +105,7 @@ lenient_enum! {
     /// operation to commit.
     ///
     /// ```
-    /// use fusionauth_webhooks_client::TransactionType;
+    /// use fusionauth_webhooks_client::models::TransactionType;
     /// assert_eq!(TransactionType::from("SimpleMajority"), TransactionType::SimpleMajority);
     /// ```
     TransactionType {

@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::{EventKey, ReceiverConfig, SignatureConfiguration, Webhook};
+use crate::models::{EventKey, SignatureConfiguration, Webhook};
+use crate::receiver::ReceiverConfig;
 
 /// FusionAuth's documented default connect timeout, in ms.
 const DEFAULT_CONNECT_TIMEOUT: i32 = 1000;
