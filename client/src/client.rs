@@ -4,14 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fusionauth_webhooks::env::EnvError;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::error::{ApiErrors, Error};
+use crate::error::{ApiErrors, ClientConfigError, Error};
 
 /// The header naming the tenant for an API key that is not bound to one.
 pub const TENANT_ID_HEADER: &str = "X-FusionAuth-TenantId";
@@ -52,50 +51,6 @@ struct Inner {
     api_key: Option<HeaderValue>,
     tenant_id: Option<Uuid>,
     max_response_size: usize,
-}
-
-/// A client configuration that cannot work.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ClientConfigError {
-    /// The URL is not an absolute `http` or `https` URL, or holds
-    /// credentials (`user:password@`), which are shown as `[credentials]`.
-    #[error("the url {url} cannot be used: {reason}")]
-    InvalidUrl {
-        /// The URL, without any credentials it held.
-        url: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A header to send has a name or value HTTP cannot carry (the value is not shown).
-    #[error("the header {name} cannot be sent: {reason}")]
-    InvalidHeader {
-        /// The header's name, as given.
-        name: String,
-        /// What is wrong.
-        reason: &'static str,
-    },
-    /// The API key holds characters a header cannot carry.
-    #[error("the api key is not a valid header value")]
-    InvalidApiKey,
-    /// A CA certificate is not PEM.
-    #[error("the ca certificate is not valid pem: {0}")]
-    InvalidCa(String),
-    /// A CA file could not be read.
-    #[error("could not read the ca certificate file {path}: {reason}")]
-    UnreadableCa {
-        /// The file.
-        path: String,
-        /// Why.
-        reason: String,
-    },
-    /// The TLS stack could not be set up.
-    #[error("could not set up the http client: {0}")]
-    Http(String),
-    /// An environment variable is unset where required, or set to a value
-    /// that cannot work (the core's [`env`](fusionauth_webhooks::env) rule).
-    #[error(transparent)]
-    Environment(#[from] EnvError),
 }
 
 /// Builds a [`FusionAuthClient`]; see [`FusionAuthClient::builder`].
@@ -361,12 +316,4 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &self.max_response_size)
             .finish()
     }
-}
-
-/// reqwest is built without a crypto provider (so that aws-lc-rs, a large C
-/// build, stays out): make ring the process default, unless the application
-/// installed one already.
-pub(crate) fn install_crypto_provider() {
-    // `Err` means a provider is installed already, which is all we need.
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use fusionauth_webhooks::env::EnvError;
 use serde::{Deserialize, Serialize};
 
 /// Why a call to FusionAuth failed.
@@ -223,4 +224,48 @@ mod tests {
         assert!(!reason.contains("s3cr3t"), "{reason}");
         assert_eq!(reason, "invalid type: string, expected u32");
     }
+}
+
+/// A client configuration that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientConfigError {
+    /// The URL is not an absolute `http` or `https` URL, or holds
+    /// credentials (`user:password@`), which are shown as `[credentials]`.
+    #[error("the url {url} cannot be used: {reason}")]
+    InvalidUrl {
+        /// The URL, without any credentials it held.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A header to send has a name or value HTTP cannot carry (the value is not shown).
+    #[error("the header {name} cannot be sent: {reason}")]
+    InvalidHeader {
+        /// The header's name, as given.
+        name: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The API key holds characters a header cannot carry.
+    #[error("the api key is not a valid header value")]
+    InvalidApiKey,
+    /// A CA certificate is not PEM.
+    #[error("the ca certificate is not valid pem: {0}")]
+    InvalidCa(String),
+    /// A CA file could not be read.
+    #[error("could not read the ca certificate file {path}: {reason}")]
+    UnreadableCa {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The TLS stack could not be set up.
+    #[error("could not set up the http client: {0}")]
+    Http(String),
+    /// An environment variable is unset where required, or set to a value
+    /// that cannot work (the core's [`env`](fusionauth_webhooks::env) rule).
+    #[error(transparent)]
+    Environment(#[from] EnvError),
 }

@@ -19,7 +19,7 @@ const MAX_REDIRECTS: usize = 5;
 /// to another server. The redirect is then returned, and
 /// [`refuse_redirect`] makes it an error.
 pub(crate) fn client(connect_timeout: Duration, timeout: Duration) -> reqwest::ClientBuilder {
-    crate::client::install_crypto_provider();
+    install_crypto_provider();
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .timeout(timeout)
@@ -125,6 +125,14 @@ pub(crate) fn without_credentials(text: &str) -> String {
         ),
         None => text.to_owned(),
     }
+}
+
+/// reqwest is built without a crypto provider (so that aws-lc-rs, a large C
+/// build, stays out): make ring the process default, unless the application
+/// installed one already.
+pub(crate) fn install_crypto_provider() {
+    // `Err` means a provider is installed already, which is all we need.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 #[cfg(test)]

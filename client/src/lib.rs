@@ -100,7 +100,5 @@ pub mod receiver;
 pub mod workflows;
 
 pub use api::{DEFAULT_MAX_EVENT_LOGS, EventLogPages};
-pub use client::{
-    ClientBuilder, ClientConfigError, DEFAULT_MAX_RESPONSE_SIZE, FusionAuthClient, TENANT_ID_HEADER,
-};
-pub use error::{ApiErrors, Error, ErrorDetail};
+pub use client::{ClientBuilder, DEFAULT_MAX_RESPONSE_SIZE, FusionAuthClient, TENANT_ID_HEADER};
+pub use error::{ApiErrors, ClientConfigError, Error, ErrorDetail};
