@@ -20,9 +20,9 @@ use smallvec::SmallVec;
 use uuid::Uuid;
 
 use super::budget::{self, block};
-use super::{Instant, JsonMap};
 #[cfg(feature = "testing")]
-use crate::testing::shapes::Shape;
+use super::shape::Shape;
+use super::{Instant, JsonMap};
 
 /// A type the model has fields of: read with its allocations charged.
 pub(crate) trait Field: Sized {

@@ -80,6 +80,8 @@ mod parse_error;
 pub mod payload;
 mod raw;
 mod read;
+#[cfg(feature = "testing")]
+pub(crate) mod shape;
 
 use std::fmt;
 use std::sync::Arc;
