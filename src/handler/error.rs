@@ -7,7 +7,7 @@ use std::fmt;
 
 use http::StatusCode;
 
-type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+pub(super) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// Why a handler did not process an event, which decides the HTTP status:
 /// [`reject`](HandlerError::reject) is a deliberate veto (400, or the status
@@ -286,44 +286,6 @@ impl StdError for HandlerError {
         self.source
             .as_deref()
             .map(|source| source as &(dyn StdError + 'static))
-    }
-}
-
-/// `?` on these errors in a handler makes a 500.
-macro_rules! internal_from {
-    ($($error:ty),* $(,)?) => {$(
-        impl From<$error> for HandlerError {
-            fn from(error: $error) -> Self {
-                HandlerError::internal(error)
-            }
-        }
-    )*};
-}
-
-internal_from!(
-    std::io::Error,
-    serde_json::Error,
-    http::Error,
-    uuid::Error,
-    std::fmt::Error,
-    std::num::ParseIntError,
-    std::str::Utf8Error,
-    std::string::FromUtf8Error,
-    BoxError,
-);
-
-/// `?` on a [`ParseError`](crate::ParseError) in a handler makes a 500, or
-/// a 413 rejection (`[tooLarge]`, the error as message and source) for a
-/// payload over its memory budget: the same body would be over it again.
-impl From<crate::event::ParseError> for HandlerError {
-    fn from(error: crate::event::ParseError) -> Self {
-        if error.kind() == crate::event::ParseErrorKind::OverBudget {
-            let message = error.to_string();
-            return HandlerError::reject_with_status(StatusCode::PAYLOAD_TOO_LARGE, error.code())
-                .with_message(message)
-                .with_source(error);
-        }
-        HandlerError::internal(error)
     }
 }
 
