@@ -27,10 +27,11 @@ pub(super) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// [`std::fmt::Error`], [`std::num::ParseIntError`], [`std::str::Utf8Error`],
 /// [`std::string::FromUtf8Error`], [`ParseError`](crate::ParseError) (a 413
 /// rejection for one over its memory budget) and
-/// `Box<dyn Error + Send + Sync>`. For any other error (your database's, your
-/// own), `?` fails to compile with "the trait `From<MyError>` is not
-/// implemented for `HandlerError`". Either say what the error means where it
-/// happens, with [`ResultExt`](crate::ResultExt):
+/// `Box<dyn Error + Send + Sync>` (the [`IntoHandlerError`](crate::IntoHandlerError)
+/// errors). For any other error (your database's, your own), `?` fails to
+/// compile with "`?` couldn't convert the error: `MyError: IntoHandlerError`
+/// is not satisfied", and names the fixes. Either say what the error means
+/// where it happens, with [`ResultExt`](crate::ResultExt):
 ///
 /// ```
 /// use fusionauth_webhooks::{HandlerError, HandlerErrorKind, ResultExt};

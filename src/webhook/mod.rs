@@ -50,6 +50,13 @@ use response::Answers;
 ///    the connection and within the handler timeout (503);
 /// 5. the response: 2xx only once every handler has succeeded.
 ///
+/// Every request is logged with its outcome under the `tracing` target
+/// `fusionauth_webhooks` (`info` when acknowledged, `warn` with the reason
+/// when refused). In a process with no `tracing` subscriber at all, the
+/// first refusal is also written to stderr, once, so that its reason is not
+/// lost; install a subscriber (`tracing_subscriber::fmt::init()`) to see
+/// every one.
+///
 /// Cheap to clone (the configuration is shared). Build one with
 /// [`Webhook::builder`] or [`WebhookBuilder::from_env`], then hand it to an adapter,
 /// use it as a `tower::Service`, or call [`handle`](Webhook::handle).
