@@ -22,7 +22,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use fusionauth_webhooks::signature::Algorithm;
 use fusionauth_webhooks::testing::signing::TestSigner;
-use fusionauth_webhooks::{Router, SignatureVerifier, Webhook};
+use fusionauth_webhooks::{SignatureVerifier, Webhook};
 use http::Request;
 
 const THRESHOLD: f64 = 4.5;
@@ -158,7 +158,7 @@ fn main() {
     let webhook = Webhook::builder()
         .api_key(API_KEY)
         .signature(signer.verifier())
-        .router(Router::new())
+        .allow_no_handlers()
         .build()
         .expect("valid webhook");
     let keys = variants(API_KEY);
@@ -174,7 +174,7 @@ fn main() {
     let webhook = Webhook::builder()
         .basic_auth(USER, PASSWORD)
         .signature(signer.verifier())
-        .router(Router::new())
+        .allow_no_handlers()
         .build()
         .expect("valid webhook");
     let headers: Vec<String> = variants(PASSWORD)

@@ -135,8 +135,16 @@ async fn on_redis(role: &str, consumer: &str) -> Result<Delivery, Box<dyn std::e
         _ => config,
     };
     // A consumer name per process: a dead worker's messages are reclaimed by name.
-    let queue = RedisQueue::connect(&config, consumer).await?;
-    let store = RedisStore::connect(&config).await?;
+    let unreachable = |error: redis::RedisError| {
+        format!(
+            "could not connect to Redis at {url}: {error} (start redis-server, or point \
+             REDIS_URL or REDIS_CLUSTER_NODES at a running Redis; or use SQL with DATABASE_URL)"
+        )
+    };
+    let queue = RedisQueue::connect(&config, consumer)
+        .await
+        .map_err(unreachable)?;
+    let store = RedisStore::connect(&config).await.map_err(unreachable)?;
     Ok(Delivery {
         router: router(work),
         queue: Arc::new(queue),

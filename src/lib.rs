@@ -38,7 +38,7 @@ pub use event::{
     Envelope, Event, EventInfo, EventPayload, EventRequest, EventType, Instant, JsonMap, Location,
     ParseError, ParseErrorKind, Payload, UnknownEvent, UnknownEventType, domain, payload,
 };
-pub use handler::{EventHandler, HandlerError, HandlerErrorKind, ResultExt};
+pub use handler::{EventHandler, HandlerError, HandlerErrorKind, IntoHandlerError, ResultExt};
 pub use router::{FilterReason, Router, RunOutcome};
 #[cfg(feature = "signature")]
 pub use signature::{

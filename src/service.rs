@@ -6,7 +6,7 @@
 //! # Example
 //!
 //! ```
-//! use fusionauth_webhooks::{Router, Webhook};
+//! use fusionauth_webhooks::{Event, EventType, Router, Webhook};
 //! use http::{Request, StatusCode};
 //! use bytes::Bytes;
 //! use http_body_util::Full;
@@ -17,7 +17,7 @@
 //! let webhook = Webhook::builder()
 //!     .api_key("a-long-random-key")
 //!     .max_body_size(1024)
-//!     .router(Router::new())
+//!     .router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) }))
 //!     .build()?;
 //!
 //! let too_large = Request::post("/")

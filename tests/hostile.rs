@@ -118,7 +118,7 @@ async fn a_stalled_body_of_an_authenticated_sender_is_answered_408_and_dropped()
     let webhook = Webhook::builder()
         .api_key("a-long-random-key")
         .body_read_timeout(Duration::from_millis(200))
-        .router(Router::new())
+        .allow_no_handlers()
         .build()
         .unwrap();
     let tripwire = Tripwire::default();

@@ -107,7 +107,7 @@ async fn a_huge_event_type_is_cut_short_in_the_log() {
 
     let webhook = Webhook::builder()
         .api_key(SECRET)
-        .router(Router::new())
+        .allow_no_handlers()
         .build()
         .unwrap();
     let huge_type = "x".repeat(1_000_000);
@@ -131,7 +131,7 @@ async fn a_415_says_which_content_type_came_and_which_was_expected() {
 
     let webhook = Webhook::builder()
         .api_key(SECRET)
-        .router(Router::new())
+        .allow_no_handlers()
         .build()
         .unwrap();
     let request = TestRequest::body(r#"{"event":{"type":"user.delete"}}"#)
@@ -242,4 +242,90 @@ async fn a_payload_over_its_memory_budget_is_a_logged_413() {
         assert!(log.contains("status=413"), "{log}");
         assert!(log.contains("12 times the body, plus 64 KiB"), "{log}");
     }
+}
+
+/// Set in the child process of the stderr tests below.
+const CHILD: &str = "FUSIONAUTH_WEBHOOKS_TEST_UNOBSERVED_CHILD";
+
+/// Runs this test binary's test `name` alone, as a child with `mode` in
+/// [`CHILD`]; its stderr.
+fn child_stderr(name: &str, mode: &str) -> String {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, mode)
+        .output()
+        .expect("the test binary runs again as a child");
+    assert!(output.status.success(), "the child failed: {output:?}");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// In the child: two refused requests and a failed handler, on a runtime
+/// with (or without) a subscriber on this thread.
+fn refuse_three_times(with_subscriber: bool) {
+    let _guard = with_subscriber.then(|| {
+        // A subscriber that drops everything: installed, so nothing on stderr.
+        let quiet = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::ERROR)
+            .with_writer(std::io::sink)
+            .finish();
+        tracing::subscriber::set_default(quiet)
+    });
+    let webhook = Webhook::builder()
+        .api_key(SECRET)
+        .router(
+            Router::new().on_event(EventType::UserCreate, |_: Event| async {
+                Err(HandlerError::internal("the database is down"))
+            }),
+        )
+        .build()
+        .unwrap();
+    let client = TestClient::new(webhook);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for key in ["wrong-key", "another-wrong-key"] {
+            let refused = TestRequest::body(r#"{"event":{"type":"user.create"}}"#).api_key(key);
+            assert_eq!(client.send(refused.build()).await.status, 401);
+        }
+        let failed = TestRequest::body(r#"{"event":{"type":"user.create"}}"#).api_key(SECRET);
+        assert_eq!(client.send(failed.build()).await.status, 500);
+    });
+}
+
+#[test]
+fn without_a_subscriber_the_first_refusal_is_written_to_stderr_once() {
+    const NAME: &str = "without_a_subscriber_the_first_refusal_is_written_to_stderr_once";
+    if std::env::var_os(CHILD).is_some() {
+        return refuse_three_times(false);
+    }
+    let stderr = child_stderr(NAME, "bare");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("No `tracing` subscriber is installed"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line, for the first refusal only:\n{stderr}"
+    );
+    let line = lines[0];
+    assert!(
+        line.starts_with("fusionauth_webhooks: answered 401")
+            && line.contains("unauthorized")
+            && line.contains("tracing_subscriber::fmt::init()"),
+        "{line}"
+    );
+    assert!(!line.contains(SECRET), "{line}");
+}
+
+#[test]
+fn with_any_subscriber_nothing_is_written_to_stderr() {
+    const NAME: &str = "with_any_subscriber_nothing_is_written_to_stderr";
+    if std::env::var_os(CHILD).is_some() {
+        return refuse_three_times(true);
+    }
+    let stderr = child_stderr(NAME, "with-subscriber");
+    assert!(!stderr.contains("subscriber"), "{stderr}");
 }

@@ -205,6 +205,7 @@ async fn the_unrouted_status_is_configurable() {
     let webhook = Webhook::builder()
         .api_key(KEY)
         .unrouted_status(StatusCode::ACCEPTED)
+        .allow_no_handlers()
         .build()
         .unwrap();
     assert_eq!(
@@ -303,6 +304,7 @@ async fn a_rejection_message_reaches_the_error_body() {
 async fn basic_auth_failures_carry_a_challenge() {
     let webhook = Webhook::builder()
         .basic_auth("fusionauth", "s3cret")
+        .allow_no_handlers()
         .build()
         .unwrap();
     let client = TestClient::new(webhook);
@@ -336,6 +338,7 @@ async fn several_required_headers_must_all_match() {
     let webhook = Webhook::builder()
         .require_header("X-Tenant-Secret", "one")
         .require_header("X-Other-Secret", "two")
+        .allow_no_handlers()
         .build()
         .unwrap();
     let client = TestClient::new(webhook);
@@ -356,6 +359,7 @@ async fn a_smaller_body_limit_is_enforced() {
     let webhook = Webhook::builder()
         .api_key(KEY)
         .max_body_size(64)
+        .allow_no_handlers()
         .build()
         .unwrap();
     let client = TestClient::new(webhook);
@@ -419,11 +423,58 @@ fn configuration_mistakes_are_errors_at_build_time() {
     }
 }
 
+#[tokio::test]
+async fn a_webhook_without_handlers_is_refused_unless_allowed_by_name() {
+    // Forgetting `.router(..)`: the webhook would approve every user creation.
+    let forgot = Webhook::builder().api_key(KEY).build().unwrap_err();
+    assert_eq!(forgot, ConfigError::NoHandlers);
+    let message = forgot.to_string();
+    assert!(
+        message.contains(".router(") && message.contains("allow_no_handlers()"),
+        "the message names both ways out: {message}"
+    );
+    // A router with no handler in it is the same mistake.
+    let empty = Webhook::builder()
+        .api_key(KEY)
+        .router(Router::new())
+        .build();
+    assert_eq!(empty.unwrap_err(), ConfigError::NoHandlers);
+    // Only a filter is no handler either.
+    let filtered = Router::new().only_tenants([Uuid::nil()]);
+    let filtered = Webhook::builder().api_key(KEY).router(filtered).build();
+    assert_eq!(filtered.unwrap_err(), ConfigError::NoHandlers);
+    // Any handler will do, a fallback or one for a type named by its wire string too.
+    for router in [
+        Router::new().on_any(|_: Event| async { Ok(()) }),
+        Router::new().fallback(|_: Event| async { Ok(()) }),
+        Router::new().on_type_name("user.future", |_: Event| async { Ok(()) }),
+    ] {
+        assert!(
+            Webhook::builder()
+                .api_key(KEY)
+                .router(router)
+                .build()
+                .is_ok()
+        );
+    }
+    // On purpose: every event acknowledged unhandled, transactional ones included.
+    let webhook = Webhook::builder()
+        .api_key(KEY)
+        .allow_no_handlers()
+        .build()
+        .unwrap();
+    assert_eq!(
+        send(&webhook, json!({"type": "user.create"})).await.status,
+        StatusCode::OK
+    );
+}
+
 #[test]
 fn unauthenticated_webhooks_need_an_explicit_opt_in() {
     assert!(
         Webhook::builder()
             .insecure_allow_unauthenticated()
+            .allow_no_handlers()
             .build()
             .is_ok()
     );
@@ -433,6 +484,7 @@ fn unauthenticated_webhooks_need_an_explicit_opt_in() {
 fn debug_output_never_shows_secrets() {
     let webhook = Webhook::builder()
         .basic_auth("fa-user", "hunter2")
+        .allow_no_handlers()
         .build()
         .unwrap();
     let shown = format!("{webhook:?}");

@@ -64,7 +64,9 @@ impl Failure {
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
         let code = match error {
-            Error::Timeout | Error::Connection(_) => Code::Connection,
+            Error::Timeout | Error::Connection(_) | Error::ReceiverUnreachable { .. } => {
+                Code::Connection
+            }
             _ => Code::Api,
         };
         Failure {
@@ -90,3 +92,71 @@ impl From<ClientConfigError> for Failure {
 }
 
 pub(crate) type Outcome = Result<Code, Failure>;
+
+/// Settings a command needs and did not get, gathered so that one run
+/// reports every one of them (instead of one per run).
+#[derive(Debug, Default)]
+pub(crate) struct Missing {
+    settings: Vec<String>,
+}
+
+impl Missing {
+    /// Notes a missing setting.
+    pub(crate) fn add(&mut self, setting: impl Into<String>) {
+        self.settings.push(setting.into());
+    }
+
+    /// `value`, or `None` with `setting` noted as missing.
+    pub(crate) fn require<T>(&mut self, value: Option<T>, setting: &str) -> Option<T> {
+        if value.is_none() {
+            self.add(setting);
+        }
+        value
+    }
+
+    /// A usage error listing every missing setting, if there is one.
+    pub(crate) fn check(self) -> Result<(), Failure> {
+        match self.settings.as_slice() {
+            [] => Ok(()),
+            [one] => Err(Failure::usage(format!("missing setting: {one}"))),
+            several => Err(Failure::usage(format!(
+                "{} missing settings:\n  - {}",
+                several.len(),
+                several.join("\n  - ")
+            ))),
+        }
+    }
+}
+
+/// A FusionAuth call's failure, naming the instance it went to and, where
+/// the error alone does not say, what to check.
+pub(crate) fn fusionauth_failure(base_url: &str) -> impl Fn(Error) -> Failure + '_ {
+    move |error| {
+        let mut failure = Failure::from(error.clone());
+        failure.message = match error {
+            Error::Timeout => format!(
+                "fusionauth at {base_url} did not answer in time (raise --timeout if it is slow)"
+            ),
+            Error::NotFound => format!(
+                "fusionauth at {base_url} answered 404 (not found): check that --url or \
+                 FUSIONAUTH_URL names the FusionAuth instance itself (its API is under /api)"
+            ),
+            Error::Unauthorized => format!(
+                "fusionauth at {base_url} refused the api key (401): check FUSIONAUTH_API_KEY, \
+                 that the key is allowed to call /api/webhook, /api/tenant, /api/key and \
+                 /api/system/webhook-event-log, and FUSIONAUTH_TENANT_ID for a key bound to no tenant"
+            ),
+            Error::Connection(_) => failure.message,
+            other => format!("{other} (fusionauth at {base_url})"),
+        };
+        failure
+    }
+}
+
+/// A FusionAuth failure of a sync, with the instance named.
+pub(crate) fn sync_failure(base_url: &str) -> impl Fn(SyncError) -> Failure + '_ {
+    move |error| match error {
+        SyncError::Api(error) => fusionauth_failure(base_url)(error),
+        other => Failure::usage(other.to_string()),
+    }
+}

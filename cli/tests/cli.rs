@@ -11,6 +11,9 @@ use fusionauth_webhooks::{Event, EventType, Router, SignatureVerifier, Webhook};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+#[path = "cli/messages.rs"]
+mod messages;
+
 const RECEIVER_KEY: &str = "receiver-key-31f";
 const SECRET: &str = "hmac-secret-of-the-test";
 const KID: &str = "test-kid";
@@ -223,7 +226,12 @@ async fn send_posts_a_signed_sample_and_prints_the_answer() {
     .await;
     std::fs::remove_file(&file).ok();
     assert_eq!(code, 0);
-    assert_eq!(stdout.lines().next(), Some("200"));
+    // What was sent (the file's own event id, kept), then the status.
+    assert!(
+        stdout.starts_with("sent user.delete (event id "),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().nth(1), Some("200"));
     server.abort();
 }
 

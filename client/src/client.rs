@@ -109,11 +109,12 @@ impl FusionAuthClient {
         body: Option<&serde_json::Value>,
         authenticated: bool,
     ) -> Result<Option<T>, Error> {
-        let url = self
-            .inner
-            .base
-            .join(path)
-            .map_err(|error| Error::Connection(format!("bad path {path}: {error}")))?;
+        let url = self.inner.base.join(path).map_err(|error| {
+            Error::Connection(format!(
+                "{}{path}: not a valid url: {error}",
+                self.inner.base
+            ))
+        })?;
         let mut request = self.inner.http.request(method, url);
         if !query.is_empty() {
             request = request.query(query);

@@ -41,9 +41,22 @@ pub enum Error {
     /// No answer within the client's timeout.
     #[error("fusionauth did not answer in time")]
     Timeout,
-    /// FusionAuth could not be reached (DNS, refused connection, TLS).
-    #[error("could not reach fusionauth: {0}")]
+    /// FusionAuth could not be reached (DNS, refused connection, TLS); the
+    /// message starts with the URL called (without its query).
+    #[error("could not reach fusionauth at {0}")]
     Connection(String),
+    /// A receiver ([`DeliveryTarget`](crate::workflows::DeliveryTarget)) could not be
+    /// reached (DNS, refused connection, TLS) or did not answer in time.
+    #[error(
+        "could not reach the receiver at {url}: {reason} (is it running, and listening at that \
+         address and path?)"
+    )]
+    ReceiverUnreachable {
+        /// The receiver's URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The answer is larger than the client reads; it was not read.
     #[error(
         "the answer is larger than the limit of {limit} bytes and was not read \
@@ -98,24 +111,20 @@ impl Error {
         if error.is_timeout() {
             return Error::Timeout;
         }
-        // The chain of causes ("connection refused", a TLS alert) without the
-        // URL's query, which may hold search text.
-        let mut message = String::new();
-        let mut source: Option<&dyn std::error::Error> = Some(error);
-        while let Some(error) = source {
-            let text = error.to_string();
-            if !message.contains(&text) {
-                if !message.is_empty() {
-                    message.push_str(": ");
-                }
-                message.push_str(&text);
-            }
-            source = error.source();
+        Error::Connection(format!("{}: {}", called(error), causes(error)))
+    }
+
+    /// A receiver's failure: it is the receiver that was not reached.
+    pub(crate) fn from_receiver(error: &reqwest::Error, url: &reqwest::Url) -> Error {
+        let reason = if error.is_timeout() {
+            "no answer in time".to_owned()
+        } else {
+            causes(error)
+        };
+        Error::ReceiverUnreachable {
+            url: without_query(url),
+            reason,
         }
-        if let Some(url) = error.url() {
-            message = message.replace(url.as_str(), url.path());
-        }
-        Error::Connection(message)
     }
 
     /// A body that did not deserialize: the path, and serde's reason with any
@@ -127,6 +136,47 @@ impl Error {
             reason: redact(&error.into_inner()),
         }
     }
+}
+
+/// The URL a failed request was sent to, without its query (which may hold
+/// search text); credentials never are in it (refused when configured).
+fn called(error: &reqwest::Error) -> String {
+    error
+        .url()
+        .map_or_else(|| "the configured url".to_owned(), without_query)
+}
+
+fn without_query(url: &reqwest::Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    url.to_string()
+}
+
+/// The chain of causes ("tcp connect error: Connection refused", a TLS
+/// alert), without reqwest's own "error sending request for url (..)",
+/// which repeats the URL with its query.
+fn causes(error: &reqwest::Error) -> String {
+    let mut message = String::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    if message.is_empty() {
+        // No cause: reqwest's own message, its URL cut to the path.
+        message = error.to_string();
+        if let Some(url) = error.url() {
+            message = message.replace(url.as_str(), url.path());
+        }
+    }
+    message
 }
 
 /// serde_json's messages quote the value they found (`invalid type: string

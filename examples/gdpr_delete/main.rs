@@ -5,10 +5,10 @@
 //! cargo run --example gdpr_delete
 //! ```
 //!
-//! An axum app keeps todos per user in a SQLite file (`GDPR_DELETE_DB`, by
-//! default `fusionauth-webhooks-gdpr_delete.db` in the system's temporary
-//! directory, never in the repository), seeded with two demo users on first
-//! start. The `user.delete` handler is an inbox handler
+//! An axum app keeps todos per user in a SQLite database, seeded with two
+//! demo users on first start: by default a fresh one in a temporary
+//! directory of this run, deleted when it stops (Ctrl-C); with
+//! `GDPR_DELETE_DB=path/to/todos.db`, that file, kept between runs. The `user.delete` handler is an inbox handler
 //! (`fusionauth-webhooks-sqlx`): it deletes the user's rows in the
 //! transaction that also records the event as handled, and answers 200 only
 //! after the commit. If the database fails it answers 500, and FusionAuth
@@ -37,10 +37,15 @@ use todos::{DEMO_USERS, TodoStore};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     support::init_logging();
-    let path = std::env::var_os("GDPR_DELETE_DB").map_or_else(
-        || std::env::temp_dir().join("fusionauth-webhooks-gdpr_delete.db"),
-        PathBuf::from,
-    );
+    // Kept alive until main returns: the run's own database is deleted then.
+    let run_dir = tempfile::tempdir()?;
+    let (path, kept) = match std::env::var_os("GDPR_DELETE_DB") {
+        Some(path) => (PathBuf::from(path), "kept between runs"),
+        None => (
+            run_dir.path().join("todos.db"),
+            "this run's own, deleted when it stops; set GDPR_DELETE_DB=FILE to keep one",
+        ),
+    };
     let store = Arc::new(TodoStore::open(&path).await?);
     let seeded = store.seed_demo_data().await?;
 
@@ -56,7 +61,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(support::listen_addr()?).await?;
     let addr = listener.local_addr()?;
     println!(
-        "todo database: {} ({seeded} demo todos added)",
+        "todo database: {} ({kept}; {seeded} demo todos added)",
         path.display()
     );
     for (user, email) in DEMO_USERS {

@@ -116,7 +116,17 @@ pub struct EventRequest<E> {
 /// A typed payload: the whole `event` object of one event type.
 ///
 /// Implemented by every payload struct of this crate; the router uses it to
-/// send a handler exactly the type it asks for.
+/// send a handler exactly the type it asks for. [`Event`] is not a payload:
+/// a handler of the untyped event is registered with
+/// [`Router::on_event`](crate::Router::on_event) or
+/// [`Router::on_any`](crate::Router::on_any).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a typed payload, which `.on(..)` needs to know the event type",
+    label = "`.on(..)` takes a closure of a payload struct, such as `|created: UserCreate|`",
+    note = "for the untyped `Event`, register the closure with `.on_event(EventType::UserCreate, |event: Event| ..)` \
+            for one type, or `.on_any(|event: Event| ..)` for every type",
+    note = "the payload structs are in `fusionauth_webhooks::payload`, one per event type"
+)]
 pub trait EventPayload: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The event type this payload belongs to.
     const EVENT_TYPE: EventType;

@@ -7,7 +7,7 @@ use std::fmt;
 
 use http::StatusCode;
 
-type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+pub(super) type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 /// Why a handler did not process an event, which decides the HTTP status:
 /// [`reject`](HandlerError::reject) is a deliberate veto (400, or the status
@@ -27,10 +27,11 @@ type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// [`std::fmt::Error`], [`std::num::ParseIntError`], [`std::str::Utf8Error`],
 /// [`std::string::FromUtf8Error`], [`ParseError`](crate::ParseError) (a 413
 /// rejection for one over its memory budget) and
-/// `Box<dyn Error + Send + Sync>`. For any other error (your database's, your
-/// own), `?` fails to compile with "the trait `From<MyError>` is not
-/// implemented for `HandlerError`". Either say what the error means where it
-/// happens, with [`ResultExt`](crate::ResultExt):
+/// `Box<dyn Error + Send + Sync>` (the [`IntoHandlerError`](crate::IntoHandlerError)
+/// errors). For any other error (your database's, your own), `?` fails to
+/// compile with "`?` couldn't convert the error: `MyError: IntoHandlerError`
+/// is not satisfied", and names the fixes. Either say what the error means
+/// where it happens, with [`ResultExt`](crate::ResultExt):
 ///
 /// ```
 /// use fusionauth_webhooks::{HandlerError, HandlerErrorKind, ResultExt};
@@ -286,44 +287,6 @@ impl StdError for HandlerError {
         self.source
             .as_deref()
             .map(|source| source as &(dyn StdError + 'static))
-    }
-}
-
-/// `?` on these errors in a handler makes a 500.
-macro_rules! internal_from {
-    ($($error:ty),* $(,)?) => {$(
-        impl From<$error> for HandlerError {
-            fn from(error: $error) -> Self {
-                HandlerError::internal(error)
-            }
-        }
-    )*};
-}
-
-internal_from!(
-    std::io::Error,
-    serde_json::Error,
-    http::Error,
-    uuid::Error,
-    std::fmt::Error,
-    std::num::ParseIntError,
-    std::str::Utf8Error,
-    std::string::FromUtf8Error,
-    BoxError,
-);
-
-/// `?` on a [`ParseError`](crate::ParseError) in a handler makes a 500, or
-/// a 413 rejection (`[tooLarge]`, the error as message and source) for a
-/// payload over its memory budget: the same body would be over it again.
-impl From<crate::event::ParseError> for HandlerError {
-    fn from(error: crate::event::ParseError) -> Self {
-        if error.kind() == crate::event::ParseErrorKind::OverBudget {
-            let message = error.to_string();
-            return HandlerError::reject_with_status(StatusCode::PAYLOAD_TOO_LARGE, error.code())
-                .with_message(message)
-                .with_source(error);
-        }
-        HandlerError::internal(error)
     }
 }
 

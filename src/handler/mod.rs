@@ -1,6 +1,7 @@
 //! What a handler is, and how it says an event was not handled.
 
 mod error;
+mod into_error;
 mod result_ext;
 
 use std::future::Future;
@@ -12,6 +13,7 @@ use futures_util::future::BoxFuture;
 
 use crate::event::Event;
 pub use error::{HandlerError, HandlerErrorKind};
+pub use into_error::IntoHandlerError;
 pub use result_ext::ResultExt;
 
 /// Handles one event; `Ok` means it is processed and FusionAuth may forget it.
@@ -20,6 +22,11 @@ pub use result_ext::ResultExt;
 /// that is `Send + Sync + 'static`, so an async closure is a handler. Implement
 /// it yourself for a handler with state of its own; register it with
 /// [`Router::on_event`](crate::Router::on_event) and friends.
+///
+/// A closure of a typed payload (`|deleted: UserDelete| ..`) is not one:
+/// register it with [`Router::on`](crate::Router::on). Given to `on_event`,
+/// it fails with "type mismatch in closure arguments ... expected closure
+/// signature `fn(Event) -> _`, found `fn(UserDelete) -> _`".
 ///
 /// ```
 /// use std::sync::Arc;
@@ -55,6 +62,12 @@ pub use result_ext::ResultExt;
 /// # Ok(())
 /// # }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a handler of the untyped `Event`",
+    label = "expected `|event: Event| async move {{ ..; Ok(()) }}` or a type that implements `EventHandler`",
+    note = "for a typed payload, register the closure with `.on(|created: UserCreate| async move {{ .. }})`: \
+            the payload's type names the event type"
+)]
 #[async_trait]
 pub trait EventHandler: Send + Sync + 'static {
     /// Processes the event. The webhook answers 2xx only after this returns

@@ -106,6 +106,47 @@ impl Router {
     /// });
     /// assert_eq!(router.event_types(), [fusionauth_webhooks::EventType::UserRegistrationCreate]);
     /// ```
+    ///
+    /// For the untyped [`Event`], use [`on_event`](Router::on_event) (one
+    /// type) or [`on_any`](Router::on_any) (every type): `.on(|event: Event| ..)`
+    /// does not compile, as `Event` names no event type.
+    ///
+    /// # Handlers with state
+    ///
+    /// A handler is called once per event, so it must be `Fn`: it cannot
+    /// move what it captured into the future it returns. Clone the shared
+    /// state (a database pool, an `Arc`) into the closure, and clone it again
+    /// for each call before the `async move` block. An `async move |..| { .. }`
+    /// closure that uses a captured value by value fails with "async closure
+    /// does not implement `Fn` because it captures state as `move`"; write
+    /// it as below.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use fusionauth_webhooks::payload::UserDelete;
+    /// use fusionauth_webhooks::{Event, Router};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // Stands in for a database pool: cheap to clone, shared by every call.
+    /// let deleted: Arc<Mutex<Vec<String>>> = Arc::default();
+    /// let router = Router::new().on({
+    ///     let deleted = Arc::clone(&deleted); // 1. a clone for the closure
+    ///     move |gone: UserDelete| {
+    ///         let deleted = Arc::clone(&deleted); // 2. a clone for this call's future
+    ///         async move {
+    ///             let email = gone.user.and_then(|user| user.email).unwrap_or_default();
+    ///             deleted.lock().unwrap().push(email);
+    ///             Ok(())
+    ///         }
+    ///     }
+    /// });
+    /// let event = Event::parse(r#"{"event":{"type":"user.delete","user":{"email":"a@b.c"}}}"#.into())?;
+    /// assert!(router.run(&event).await.is_success());
+    /// assert_eq!(*deleted.lock().unwrap(), ["a@b.c"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn on<P, F, Fut>(mut self, handler: F) -> Router
     where
         P: EventPayload,
@@ -159,7 +200,11 @@ impl Router {
         self
     }
 
-    /// Adds a handler for one event type.
+    /// Adds a handler for one event type: a closure of the untyped [`Event`]
+    /// (`|event: Event| async move { ..; Ok(()) }`) or an
+    /// [`EventHandler`](crate::EventHandler) of your own. For a typed
+    /// payload, use [`on`](Router::on), which takes the event type from the
+    /// payload's type (`.on(|created: UserCreate| ..)`).
     pub fn on_event(self, event_type: EventType, handler: impl EventHandler) -> Router {
         self.on_events([event_type], handler)
     }
@@ -258,6 +303,15 @@ impl Router {
                     .is_some_and(|routes| !routes.is_empty())
             })
             .collect()
+    }
+
+    /// Whether no handler at all is registered (no type, name, `on_any` or
+    /// fallback handler): every event would be acknowledged unhandled.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_type.values().all(Vec::is_empty)
+            && self.by_unknown_name.is_empty()
+            && self.any.is_empty()
+            && self.fallback.is_none()
     }
 
     /// Whether any handler takes a typed payload: without one, reading an

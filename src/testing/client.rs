@@ -9,11 +9,12 @@ use crate::webhook::Webhook;
 ///
 /// ```
 /// use fusionauth_webhooks::testing::{TestClient, TestRequest};
-/// use fusionauth_webhooks::{Router, Webhook};
+/// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let webhook = Webhook::builder().api_key("key").router(Router::new()).build().unwrap();
+/// let handlers = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
+/// let webhook = Webhook::builder().api_key("key").router(handlers).build().unwrap();
 /// let client = TestClient::new(webhook);
 /// let response = client.send(TestRequest::body("{").api_key("key").build()).await;
 /// assert_eq!(response.status, http::StatusCode::BAD_REQUEST);

@@ -53,6 +53,7 @@ pub struct WebhookBuilder {
     handler_timeout: Option<Duration>,
     unrouted_status: StatusCode,
     allow_unauthenticated: bool,
+    allow_no_handlers: bool,
     timer: Option<Timer>,
     #[cfg(feature = "delivery")]
     pub(super) dedup: Option<crate::delivery::Deduplicator>,
@@ -74,6 +75,7 @@ impl WebhookBuilder {
             handler_timeout: None,
             unrouted_status: StatusCode::OK,
             allow_unauthenticated: false,
+            allow_no_handlers: false,
             timer,
             #[cfg(feature = "delivery")]
             dedup: None,
@@ -88,7 +90,11 @@ impl WebhookBuilder {
         self
     }
 
-    /// The handlers.
+    /// The handlers. Required: a webhook without any handler would
+    /// acknowledge every event, approving every transactional one, so
+    /// [`build`](WebhookBuilder::build) refuses it
+    /// ([`ConfigError::NoHandlers`]) unless
+    /// [`allow_no_handlers`](WebhookBuilder::allow_no_handlers) says so.
     pub fn router(mut self, router: Router) -> WebhookBuilder {
         self.router = router;
         self
@@ -254,6 +260,30 @@ impl WebhookBuilder {
         self
     }
 
+    /// Builds a webhook without any handler, which acknowledges every event
+    /// unhandled (with the unrouted status, 200 by default). For a
+    /// transactional event (`user.create`, `user.registration.create`, ...)
+    /// that answer approves the operation in FusionAuth. Only for a webhook
+    /// that exists to be observed (a smoke test, a receiver whose events go
+    /// to a queue you configure later); without this call,
+    /// [`build`](WebhookBuilder::build) refuses a webhook with no handler
+    /// ([`ConfigError::NoHandlers`]).
+    ///
+    /// ```
+    /// use fusionauth_webhooks::{ConfigError, Webhook};
+    ///
+    /// // Forgetting `.router(...)` is an error, not a webhook that approves everything.
+    /// let forgot = Webhook::builder().api_key("a-long-random-key").build().unwrap_err();
+    /// assert_eq!(forgot, ConfigError::NoHandlers);
+    ///
+    /// let on_purpose = Webhook::builder().api_key("a-long-random-key").allow_no_handlers().build();
+    /// assert!(on_purpose.is_ok());
+    /// ```
+    pub fn allow_no_handlers(mut self) -> WebhookBuilder {
+        self.allow_no_handlers = true;
+        self
+    }
+
     /// Checks the configuration and builds the webhook.
     pub fn build(self) -> Result<Webhook, ConfigError> {
         if let Some(error) = self.error {
@@ -265,6 +295,9 @@ impl WebhookBuilder {
         }
         if !self.auth.requires_anything() && !self.allow_unauthenticated {
             return Err(ConfigError::NoCredentials);
+        }
+        if !self.allow_no_handlers && !self.has_handlers() {
+            return Err(ConfigError::NoHandlers);
         }
         if self.handler_timeout.is_some() && self.timer.is_none() {
             return Err(ConfigError::NoTimer("handler timeout"));
@@ -299,6 +332,18 @@ impl WebhookBuilder {
                 handoffs: self.handoffs,
             }),
         })
+    }
+}
+
+impl WebhookBuilder {
+    /// Whether any event can reach a handler: the router has one, or some
+    /// types go to a queue whose workers run them.
+    fn has_handlers(&self) -> bool {
+        #[cfg(feature = "delivery")]
+        if !self.handoffs.is_empty() {
+            return true;
+        }
+        !self.router.is_empty()
     }
 }
 

@@ -7,9 +7,9 @@
 /// returns `Result<(), Box<dyn Error>>` prints the fix, not just a name.
 ///
 /// ```
-/// use fusionauth_webhooks::{ConfigError, Router, Webhook};
+/// use fusionauth_webhooks::{ConfigError, Webhook};
 ///
-/// let error = Webhook::builder().router(Router::new()).build().unwrap_err();
+/// let error = Webhook::builder().allow_no_handlers().build().unwrap_err();
 /// assert_eq!(error, ConfigError::NoCredentials);
 /// // What `main` prints: the variant's name and the fix.
 /// let shown = format!("{error:?}");
@@ -30,6 +30,17 @@ pub enum ConfigError {
          FUSIONAUTH_WEBHOOK_JWKS; or call `insecure_allow_unauthenticated()` to accept anyone"
     )]
     NoCredentials,
+    /// The webhook has no handler (no [`router`](crate::WebhookBuilder::router),
+    /// or one with no handler, and no queue), and
+    /// [`allow_no_handlers`](crate::WebhookBuilder::allow_no_handlers) was not called: it
+    /// would acknowledge every event, approving every transactional one.
+    #[error(
+        "the webhook has no handler, so it would answer 200 to every event and approve every \
+         transactional one (user.create, ...) unhandled: give handlers with \
+         `.router(Router::new().on(|deleted: UserDelete| async move {{ .. }}))`, \
+         or call `allow_no_handlers()` to acknowledge every event on purpose"
+    )]
+    NoHandlers,
     /// An `Authorization` header value and basic auth both need the one
     /// `Authorization` header.
     #[error(
@@ -99,6 +110,7 @@ impl std::fmt::Debug for ConfigError {
         // The variant's name (as derived Debug would start), then the message.
         let name = match self {
             ConfigError::NoCredentials => "NoCredentials",
+            ConfigError::NoHandlers => "NoHandlers",
             ConfigError::AuthorizationConflict => "AuthorizationConflict",
             ConfigError::InvalidHeaderName(_) => "InvalidHeaderName",
             ConfigError::InvalidHeaderValue(_) => "InvalidHeaderValue",

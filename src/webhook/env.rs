@@ -28,9 +28,10 @@ impl WebhookBuilder {
     /// reads from somewhere else than the process environment.
     ///
     /// ```no_run
-    /// use fusionauth_webhooks::{Router, WebhookBuilder};
+    /// use fusionauth_webhooks::{Event, EventType, Router, WebhookBuilder};
     ///
-    /// let webhook = WebhookBuilder::from_env()?.router(Router::new()).build()?;
+    /// let handlers = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
+    /// let webhook = WebhookBuilder::from_env()?.router(handlers).build()?;
     /// # let _ = webhook;
     /// # Ok::<(), fusionauth_webhooks::ConfigError>(())
     /// ```
@@ -43,15 +44,18 @@ impl WebhookBuilder {
     ///
     /// ```
     /// use std::collections::HashMap;
-    /// use fusionauth_webhooks::WebhookBuilder;
     /// use fusionauth_webhooks::env::Env;
+    /// use fusionauth_webhooks::{Event, EventType, Router, WebhookBuilder};
     ///
     /// let vars = HashMap::from([
     ///     ("FUSIONAUTH_WEBHOOK_API_KEY", "a-long-random-key"),
     ///     ("FUSIONAUTH_WEBHOOK_MAX_BODY", "1MiB"),
     /// ]);
     /// let lookup = |name: &str| vars.get(name).map(|v| v.to_string());
-    /// let webhook = WebhookBuilder::from_env_with(Env::from_fn(&lookup))?.build()?;
+    /// let handlers = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
+    /// let webhook = WebhookBuilder::from_env_with(Env::from_fn(&lookup))?
+    ///     .router(handlers)
+    ///     .build()?;
     /// assert_eq!(webhook.max_body_size(), 1024 * 1024);
     /// # Ok::<(), fusionauth_webhooks::ConfigError>(())
     /// ```

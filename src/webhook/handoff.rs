@@ -42,6 +42,11 @@ impl Handoffs {
         self.refused_transactional
     }
 
+    /// Whether no event type goes to a queue.
+    pub(super) fn is_empty(&self) -> bool {
+        self.handoffs.is_empty()
+    }
+
     /// Whether events of this type go to a queue.
     pub(super) fn takes(&self, event_type: EventType) -> bool {
         self.handoffs

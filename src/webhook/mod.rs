@@ -13,6 +13,7 @@ mod head;
 mod report;
 mod response;
 mod runtime;
+mod unobserved;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -48,6 +49,13 @@ use response::Answers;
 /// 4. the envelope (400), then the [`Router`](crate::Router) runs the handlers, detached from
 ///    the connection and within the handler timeout (503);
 /// 5. the response: 2xx only once every handler has succeeded.
+///
+/// Every request is logged with its outcome under the `tracing` target
+/// `fusionauth_webhooks` (`info` when acknowledged, `warn` with the reason
+/// when refused). In a process with no `tracing` subscriber at all, the
+/// first refusal is also written to stderr, once, so that its reason is not
+/// lost; install a subscriber (`tracing_subscriber::fmt::init()`) to see
+/// every one.
 ///
 /// Cheap to clone (the configuration is shared). Build one with
 /// [`Webhook::builder`] or [`WebhookBuilder::from_env`], then hand it to an adapter,
@@ -106,17 +114,22 @@ impl Webhook {
     /// Starts configuring a webhook; see [`WebhookBuilder`].
     ///
     /// ```
-    /// use fusionauth_webhooks::{ConfigError, Router, Webhook};
+    /// use fusionauth_webhooks::{ConfigError, Event, EventType, Router, Webhook};
     ///
+    /// let handlers = Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
     /// let webhook = Webhook::builder()
     ///     .basic_auth("fusionauth", "a-long-random-password")
-    ///     .router(Router::new())
+    ///     .router(handlers.clone())
     ///     .build()?;
     /// # let _ = webhook;
     ///
     /// // Forgetting every credential is an error from `build()`, not an open door.
-    /// let error = Webhook::builder().router(Router::new()).build().unwrap_err();
+    /// let error = Webhook::builder().router(handlers).build().unwrap_err();
     /// assert_eq!(error, ConfigError::NoCredentials);
+    ///
+    /// // So is forgetting the handlers: the webhook would approve every event.
+    /// let error = Webhook::builder().api_key("a-long-random-key").build().unwrap_err();
+    /// assert_eq!(error, ConfigError::NoHandlers);
     /// # Ok::<(), ConfigError>(())
     /// ```
     pub fn builder() -> WebhookBuilder {

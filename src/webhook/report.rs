@@ -29,6 +29,7 @@ pub(super) fn request(
     #[cfg(feature = "metrics")]
     record(outcome, status, event, elapsed);
     let failed = !status.is_success();
+    let http_status = status;
     let status = status.as_u16();
     let elapsed_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
     let event_type = event.map_or("-", |event| shortened(event.type_name()));
@@ -51,6 +52,7 @@ pub(super) fn request(
     }
     if failed {
         log!(warn, "webhook request refused");
+        super::unobserved::refused(outcome, http_status);
     } else {
         log!(info, "webhook request acknowledged");
     }

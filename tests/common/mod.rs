@@ -242,12 +242,12 @@ where
     F: FnOnce(fusionauth_webhooks::Webhook) -> Fut,
     Fut: std::future::Future<Output = SocketAddr>,
 {
-    use fusionauth_webhooks::{Router, Webhook};
+    use fusionauth_webhooks::Webhook;
     const TIMEOUT: Duration = Duration::from_millis(400);
     let webhook = Webhook::builder()
         .api_key(API_KEY)
         .body_read_timeout(TIMEOUT)
-        .router(Router::new())
+        .allow_no_handlers()
         .build()
         .expect("a valid webhook");
     let address = start(webhook).await;

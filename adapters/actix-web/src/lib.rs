@@ -18,10 +18,10 @@ use http_body_util::StreamBody;
 ///
 /// ```
 /// use actix_web::App;
-/// use fusionauth_webhooks::{Router, Webhook};
+/// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build()?;
+/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) })).build()?;
 /// // In `HttpServer::new(move || ...)`, pass `webhook.clone()`.
 /// let app = App::new().service(fusionauth_webhooks_actix_web::resource("/hooks/fusionauth", webhook));
 /// # let _ = app;

@@ -11,10 +11,11 @@ use fusionauth_webhooks::Webhook;
 /// beside the app's own routes and state.
 ///
 /// ```
-/// use fusionauth_webhooks::{Router as Handlers, Webhook};
+/// use fusionauth_webhooks::{Event, EventType, Router as Handlers, Webhook};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Handlers::new()).build()?;
+/// let handlers = Handlers::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) });
+/// let webhook = Webhook::builder().api_key("a-long-random-key").router(handlers).build()?;
 /// let app: axum::Router = axum::Router::new()
 ///     .route("/health", axum::routing::get(|| async { "ok" }))
 ///     .merge(fusionauth_webhooks_axum::router("/hooks/fusionauth", webhook));

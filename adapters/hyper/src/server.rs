@@ -139,10 +139,10 @@ impl Server {
     /// and closes every open connection).
     ///
     /// ```no_run
-    /// # use fusionauth_webhooks::{Router, Webhook};
+    /// # use fusionauth_webhooks::{Event, EventType, Router, Webhook};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build()?;
+    /// # let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) })).build()?;
     /// let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await?;
     /// fusionauth_webhooks_hyper::Server::new().serve(listener, webhook).await;
     /// # Ok(())
@@ -162,10 +162,10 @@ impl Server {
     /// after a short pause; it does not stop the server.
     ///
     /// ```no_run
-    /// # use fusionauth_webhooks::{Router, Webhook};
+    /// # use fusionauth_webhooks::{Event, EventType, Router, Webhook};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build()?;
+    /// # let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) })).build()?;
     /// let listener = tokio::net::TcpListener::bind("0.0.0.0:3000").await?;
     /// let ctrl_c = async {
     ///     let _ = tokio::signal::ctrl_c().await;

@@ -20,12 +20,12 @@ use warp::{Filter, Rejection, Reply};
 /// headers have passed its checks and never past its size limit.
 ///
 /// ```
-/// use fusionauth_webhooks::{Router, Webhook};
+/// use fusionauth_webhooks::{Event, EventType, Router, Webhook};
 /// use warp::Filter as _;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build()?;
+/// let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new().on_event(EventType::UserDelete, |_: Event| async { Ok(()) })).build()?;
 /// let routes = warp::path!("hooks" / "fusionauth").and(fusionauth_webhooks_warp::filter(webhook));
 /// let response = warp::test::request().method("GET").path("/hooks/fusionauth").reply(&routes).await;
 /// assert_eq!(response.status(), 405);

@@ -2,13 +2,19 @@
 
 use super::print_json;
 use crate::args::{Cli, DoctorArgs};
-use crate::exit::{Code, Outcome};
+use crate::exit::{Code, Failure, Missing, Outcome, sync_failure};
 
 pub(crate) async fn run(cli: &Cli, args: &DoctorArgs) -> Outcome {
-    let client = cli.client()?;
-    let receiver = args.receiver.receiver()?;
-    let report =
-        fusionauth_webhooks_client::workflows::doctor(&client, &receiver, args.recent).await?;
+    let mut missing = Missing::default();
+    let client = args.fusionauth.client(&mut missing)?;
+    let receiver = args.receiver.receiver(&mut missing);
+    missing.check()?;
+    let (Some(client), Some(receiver)) = (client, receiver) else {
+        return Err(Failure::usage("the configuration is incomplete"));
+    };
+    let report = fusionauth_webhooks_client::workflows::doctor(&client, &receiver, args.recent)
+        .await
+        .map_err(sync_failure(client.base_url()))?;
     if cli.json {
         print_json(&serde_json::json!({
             "webhookId": report.webhook_id,

@@ -5,10 +5,11 @@ use fusionauth_webhooks_client::models::{WebhookAttemptLog, WebhookEventLog};
 
 use super::print_json;
 use crate::args::{Cli, EventsArgs};
-use crate::exit::{Code, Outcome};
+use crate::exit::{Code, Outcome, fusionauth_failure};
 
 pub(crate) async fn run(cli: &Cli, args: &EventsArgs) -> Outcome {
-    let client = cli.client()?;
+    let client = args.fusionauth.client_alone()?;
+    let failed = fusionauth_failure(client.base_url());
     let search = args.filter.search()?;
     let mut pages = client.event_log_pages(&search, args.filter.limit);
     let webhook = args.filter.webhook_id;
@@ -17,7 +18,7 @@ pub(crate) async fn run(cli: &Cli, args: &EventsArgs) -> Outcome {
     // error never leaves half an array.
     let mut kept = Vec::new();
     let mut shown = 0;
-    while let Some(page) = pages.next_page().await? {
+    while let Some(page) = pages.next_page().await.map_err(&failed)? {
         for log in page
             .into_iter()
             .filter(|log| args.filter.keeps(log, webhook))

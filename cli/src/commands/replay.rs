@@ -9,10 +9,11 @@ use uuid::Uuid;
 
 use super::print_json;
 use crate::args::{Cli, ReplayArgs};
-use crate::exit::{Code, Failure, Outcome};
+use crate::exit::{Code, Failure, Outcome, fusionauth_failure};
 
 pub(crate) async fn run(cli: &Cli, args: &ReplayArgs) -> Outcome {
-    let client = cli.client()?;
+    let client = args.fusionauth.client_alone()?;
+    let failed = fusionauth_failure(client.base_url());
     let target = args.delivery.target(&args.to)?;
     let webhook = receivers_webhook(&client, args).await?;
     let search = args.filter.search()?;
@@ -26,7 +27,7 @@ pub(crate) async fn run(cli: &Cli, args: &ReplayArgs) -> Outcome {
     });
     let mut summary = ReplaySummary::default();
     // One page in memory at a time, each replayed before the next is fetched.
-    while let Some(page) = pages.next_page().await? {
+    while let Some(page) = pages.next_page().await.map_err(&failed)? {
         let logs: Vec<_> = page
             .into_iter()
             .filter(|log| args.filter.keeps(log, webhook))
@@ -92,7 +93,10 @@ async fn receivers_webhook(
              FUSIONAUTH_WEBHOOK_URL, or --all-webhooks for every webhook of the instance",
         )
     })?;
-    let webhooks = client.webhooks_with_url(url).await?;
+    let webhooks = client
+        .webhooks_with_url(url)
+        .await
+        .map_err(fusionauth_failure(client.base_url()))?;
     match webhooks.as_slice() {
         [webhook] => Ok(webhook.id),
         [] => Err(Failure::usage(format!(

@@ -127,10 +127,23 @@ impl DeliveryTarget {
             .body(body)
             .send()
             .await
-            .map_err(|error| Error::from_reqwest(&error))?;
+            .map_err(|error| Error::from_receiver(&error, &self.url))?;
         crate::http::refuse_redirect(&response)?;
         let status = response.status().as_u16();
-        let body = crate::http::read_limited(response, MAX_ANSWER_SIZE).await?;
+        let body = crate::http::read_limited(response, MAX_ANSWER_SIZE)
+            .await
+            .map_err(|error| match error {
+                // The answer broke off: still the receiver's doing.
+                Error::Connection(reason) => Error::ReceiverUnreachable {
+                    url: self.url.to_string(),
+                    reason,
+                },
+                Error::Timeout => Error::ReceiverUnreachable {
+                    url: self.url.to_string(),
+                    reason: "no answer in time".to_owned(),
+                },
+                other => other,
+            })?;
         Ok(Answer { status, body })
     }
 }
