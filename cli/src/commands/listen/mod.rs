@@ -156,7 +156,9 @@ fn announce(
 ) {
     let webhook_id = temporary.map(Temporary::id);
     if json {
-        print_json(&json!({ "listening": format!("http://{local}/"), "url": url, "webhookId": webhook_id }));
+        print_json(
+            &json!({ "listening": format!("http://{local}/"), "url": url, "webhookId": webhook_id }),
+        );
         return;
     }
     println!("Listening on http://{local}/ (FusionAuth POSTs to {url})");

@@ -37,7 +37,10 @@ impl Temporary {
 
     /// Deletes the webhook.
     pub(crate) async fn remove(self) -> Result<(), Failure> {
-        self.client.delete_webhook(self.id).await.map_err(Failure::from)
+        self.client
+            .delete_webhook(self.id)
+            .await
+            .map_err(Failure::from)
     }
 }
 
