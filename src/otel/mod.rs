@@ -25,7 +25,7 @@
 //! So one trace shows request → queue → worker → retries: the webhook
 //! writes the `send` span's context into the queued message as a first
 //! member of its JSON body, [`TRACE_CONTEXT_MEMBER`] (W3C Trace Context:
-//! `traceparent`, `tracestate`). Every [`Queue`](crate::delivery::Queue)
+//! `traceparent`, `tracestate`). Every [`Queue`]
 //! stores it with the body, retries and dead letters keep it, and the worker
 //! takes it out again before its handlers read the event: they see the body
 //! byte for byte as FusionAuth sent it. Build the webhook and the worker
