@@ -24,6 +24,9 @@ mod dispatch;
 pub mod env;
 pub mod event;
 mod handler;
+#[cfg(feature = "otel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "otel")))]
+pub mod otel;
 mod router;
 pub mod service;
 #[cfg(feature = "signature")]

@@ -214,9 +214,28 @@ impl Worker {
         join_all(messages.into_iter().map(|message| self.process(message))).await;
     }
 
+    /// Handles one message, in its process span (feature `otel`), which
+    /// continues the trace the message carries.
     async fn process(&self, message: Message) {
-        let settled = match self.dispatcher.read(message.payload.clone(), |_| false) {
+        #[cfg(feature = "otel")]
+        {
+            let (span, body) = crate::otel::consume(&message, self.queue.consumer_group());
+            tracing::Instrument::instrument(self.process_body(message, body), span).await;
+        }
+        #[cfg(not(feature = "otel"))]
+        {
+            let body = message.payload.clone();
+            self.process_body(message, body).await;
+        }
+    }
+
+    /// Handles one message whose event is `body` (its payload, without the
+    /// trace context it may carry).
+    async fn process_body(&self, message: Message, body: bytes::Bytes) {
+        let settled = match self.dispatcher.read(body, |_| false) {
             Ok(read) => {
+                #[cfg(feature = "otel")]
+                crate::otel::spans::processing(&tracing::Span::current(), &read.event);
                 let handlers = self.dispatcher.router().handler_count(&read.event);
                 let queued = QueuedMessage::new(message.clone(), handlers);
                 let dispatched = queued
@@ -255,6 +274,8 @@ impl Worker {
     /// done, even if the deadline cut the handler short after its commit.
     async fn conclude(&self, queued: &QueuedMessage, outcome: RunOutcome) -> Concluded<Verdict> {
         let message = queued.message();
+        #[cfg(feature = "otel")]
+        crate::otel::spans::processed(&outcome);
         if outcome.is_success() || queued.is_acknowledged() {
             return Concluded {
                 result: Verdict::Done,
@@ -304,15 +325,18 @@ impl Worker {
     }
 
     async fn ack(&self, message: &Message) -> Result<Settled, QueueError> {
-        self.queue.ack(message).await.map(|()| Settled::Acked)
+        let acked = self.queue.ack(message);
+        #[cfg(feature = "otel")]
+        let acked = crate::otel::settle("ack", acked);
+        acked.await.map(|()| Settled::Acked)
     }
 
     async fn retry(&self, message: &Message) -> Result<Settled, QueueError> {
         let delay = self.backoff_for(message.attempt);
-        self.queue
-            .retry(message, delay)
-            .await
-            .map(|()| Settled::Retried)
+        let retried = self.queue.retry(message, delay);
+        #[cfg(feature = "otel")]
+        let retried = crate::otel::settle("retry", retried);
+        retried.await.map(|()| Settled::Retried)
     }
 
     async fn dead_letter(&self, message: &Message, reason: &str) -> Result<Settled, QueueError> {
@@ -320,10 +344,10 @@ impl Worker {
             target: LOG_TARGET, message = %message.id, attempt = message.attempt, reason,
             "queued event dead-lettered"
         );
-        self.queue
-            .dead_letter(message, reason)
-            .await
-            .map(|()| Settled::DeadLettered)
+        let dead_lettered = self.queue.dead_letter(message, reason);
+        #[cfg(feature = "otel")]
+        let dead_lettered = crate::otel::settle("dead_letter", dead_lettered);
+        dead_lettered.await.map(|()| Settled::DeadLettered)
     }
 
     fn backoff_for(&self, attempt: u32) -> Duration {

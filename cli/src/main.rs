@@ -1,5 +1,6 @@
 //! `fusionauth-webhooks`: send test events to a receiver, make FusionAuth's
-//! webhook match it, diagnose delivery, list and replay logged events.
+//! webhook match it, diagnose delivery, list and replay logged events, and
+//! receive events locally while developing.
 
 mod args;
 mod commands;
@@ -27,6 +28,7 @@ async fn main() {
         Command::Doctor(doctor) => commands::doctor::run(&cli, doctor).await,
         Command::Events(events) => commands::events::run(&cli, events).await,
         Command::Replay(replay) => commands::replay::run(&cli, replay).await,
+        Command::Listen(listen) => commands::listen::run(&cli, listen).await,
     };
     let code = match outcome {
         Ok(code) => code,

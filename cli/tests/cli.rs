@@ -121,10 +121,18 @@ fn fusionauth_env<'a>(
 async fn help_lists_every_command_with_the_exit_codes() {
     let (code, stdout, _) = run(&["--help"], &[]).await;
     assert_eq!(code, 0);
-    for command in ["send", "sync", "doctor", "events", "replay", "Exit codes"] {
+    for command in [
+        "send",
+        "sync",
+        "doctor",
+        "events",
+        "replay",
+        "listen",
+        "Exit codes",
+    ] {
         assert!(stdout.contains(command), "{command} missing from\n{stdout}");
     }
-    for command in ["send", "sync", "doctor", "events", "replay"] {
+    for command in ["send", "sync", "doctor", "events", "replay", "listen"] {
         let (code, stdout, _) = run(&[command, "--help"], &[]).await;
         assert_eq!(code, 0, "{command} --help");
         assert!(stdout.contains("Usage: fusionauth-webhooks"));

@@ -54,15 +54,23 @@ pub(crate) fn listen_addr() -> Result<SocketAddr, Box<dyn std::error::Error>> {
 /// The webhook configured from the environment; when no credential is
 /// configured, with a freshly generated API key, which is returned too.
 pub(crate) fn webhook_from_env(router: Router) -> Result<(Webhook, Option<String>), ConfigError> {
+    let (builder, generated_key) = builder_from_env(router)?;
+    Ok((builder.build()?, generated_key))
+}
+
+/// [`webhook_from_env`]'s builder, for an example that sets more.
+pub(crate) fn builder_from_env(
+    router: Router,
+) -> Result<(WebhookBuilder, Option<String>), ConfigError> {
     let configured = CREDENTIAL_VARS
         .iter()
         .any(|name| std::env::var_os(name).is_some());
     let builder = WebhookBuilder::from_env()?.router(router);
     if configured {
-        return Ok((builder.build()?, None));
+        return Ok((builder, None));
     }
     let key = generate_key();
-    Ok((builder.api_key(&key).build()?, Some(key)))
+    Ok((builder.api_key(&key), Some(key)))
 }
 
 /// 32 random bytes from the operating system, as hex.

@@ -71,6 +71,19 @@ pub trait Queue: Send + Sync + 'static {
     fn reclaim_idle(&self) -> Option<Duration> {
         None
     }
+
+    /// The consumer group this queue's consumers read in, where the backend
+    /// has one (a Redis stream's group, a Kafka consumer group): the
+    /// worker's spans name it (feature `otel`). `None` by default.
+    ///
+    /// ```
+    /// use fusionauth_webhooks::delivery::{MemoryQueue, Queue};
+    ///
+    /// assert_eq!(MemoryQueue::new().consumer_group(), None);
+    /// ```
+    fn consumer_group(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A shared queue is a queue: hand `Arc::clone(&queue)` to a router and a worker.
@@ -98,6 +111,10 @@ impl<Q: Queue + ?Sized> Queue for std::sync::Arc<Q> {
 
     fn reclaim_idle(&self) -> Option<Duration> {
         (**self).reclaim_idle()
+    }
+
+    fn consumer_group(&self) -> Option<&str> {
+        (**self).consumer_group()
     }
 }
 

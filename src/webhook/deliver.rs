@@ -25,14 +25,22 @@ impl Webhook {
             .handoffs
             .queue_for(&read.event, self.inner.dispatcher.router())
         {
-            return match queue.push(read.event.raw().clone()).await {
+            #[cfg(feature = "otel")]
+            let pushed = crate::otel::send(&**queue, &read.event).await;
+            #[cfg(not(feature = "otel"))]
+            let pushed = queue.push(read.event.raw().clone()).await;
+            return match pushed {
                 Ok(id) => Outcome::Enqueued(id),
                 Err(error) => Outcome::QueueUnavailable(error),
             };
         }
+        #[cfg(feature = "otel")]
+        let span = crate::otel::spans::process(&read.event);
         let inner = Arc::clone(&self.inner);
         let run = async move {
             let conclude = |outcome: RunOutcome| async move {
+                #[cfg(feature = "otel")]
+                crate::otel::spans::processed(&outcome);
                 let done = outcome.is_success();
                 Concluded {
                     result: outcome,
@@ -41,6 +49,10 @@ impl Webhook {
             };
             inner.dispatcher.run(read, conclude).await
         };
+        // Instrumented before it is detached: a run that finishes on a task
+        // of its own stays in its span.
+        #[cfg(feature = "otel")]
+        let run = tracing::Instrument::instrument(run, span);
         let dispatched = runtime::detached(run, |error| {
             Dispatched::Ran(RunOutcome::Failed(
                 HandlerError::retry_later().with_source(error),

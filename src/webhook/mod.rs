@@ -24,6 +24,8 @@ use bytes::Bytes;
 use http::{Request, Response};
 use http_body::Body;
 use http_body_util::Full;
+#[cfg(feature = "otel")]
+use tracing::Instrument as _;
 
 pub use builder::{DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_BODY_SIZE, WebhookBuilder};
 pub use config_error::ConfigError;
@@ -164,8 +166,15 @@ impl Webhook {
         B::Error: Into<Box<dyn StdError + Send + Sync>>,
     {
         let started = Instant::now();
+        #[cfg(feature = "otel")]
+        let span = crate::otel::spans::receive();
+        #[cfg(feature = "otel")]
+        let (outcome, event) = self.process(request).instrument(span.clone()).await;
+        #[cfg(not(feature = "otel"))]
         let (outcome, event) = self.process(request).await;
         let response = self.inner.answers.response(&outcome);
+        #[cfg(feature = "otel")]
+        crate::otel::spans::received(&span, event.as_ref(), response.status());
         report::request(&outcome, response.status(), event.as_ref(), started);
         response
     }

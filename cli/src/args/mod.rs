@@ -15,7 +15,7 @@ use fusionauth_webhooks_client::models::{
 use fusionauth_webhooks_client::receiver::{Credentials, ReceiverConfig};
 use uuid::Uuid;
 
-pub(crate) use delivery::DeliveryArgs;
+pub(crate) use delivery::{DeliveryArgs, read_secret};
 pub(crate) use fusionauth::FusionAuthArgs;
 
 use crate::exit::{Failure, Missing};
@@ -24,7 +24,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  ran, but found problems or was refused (doctor problems, events disabled on a tenant,
-     a receiver answering non-2xx)
+     a receiver answering non-2xx); listen exits with 0 on Ctrl-C once its webhook is removed
   2  usage or configuration error
   3  FusionAuth answered with an error (400, 401, 404, 5xx, unexpected body)
   4  FusionAuth or the receiver could not be reached or did not answer in time";
@@ -59,6 +59,10 @@ pub(crate) enum Command {
     /// Deliver logged events again to a receiver, in order, signed and authenticated like FusionAuth.
     #[command(after_help = EXIT_CODES)]
     Replay(ReplayArgs),
+    /// Receive events locally: print each one, answer 200 (or a chosen status), optionally
+    /// create a temporary webhook on FusionAuth (--url) and relay events to your app (--forward-to).
+    #[command(after_help = EXIT_CODES)]
+    Listen(crate::commands::listen::args::ListenArgs),
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub(crate) mod doctor;
 pub(crate) mod events;
+pub(crate) mod listen;
 pub(crate) mod replay;
 pub(crate) mod send;
 pub(crate) mod sync;

@@ -361,6 +361,10 @@ impl Queue for RedisQueue {
     fn reclaim_idle(&self) -> Option<Duration> {
         Some(self.reclaim_idle)
     }
+
+    fn consumer_group(&self) -> Option<&str> {
+        Some(&self.keys.group)
+    }
 }
 
 impl fmt::Debug for RedisQueue {
