@@ -32,6 +32,10 @@ const READ_CHUNK: usize = 64 * 1024;
 /// The routes that answer every method at their mount point with `webhook`:
 /// mount them at the webhook's path with `Rocket::mount`.
 ///
+/// The body is streamed into the webhook, which reads it only once the
+/// headers have passed its checks and never past its size limit: Rocket's
+/// `limits` (which bind data guards) play no part.
+///
 /// ```
 /// use fusionauth_webhooks::{Router, Webhook};
 ///
@@ -45,59 +49,19 @@ const READ_CHUNK: usize = 64 * 1024;
 /// # }
 /// ```
 pub fn routes(webhook: Webhook) -> Vec<Route> {
-    let handler = WebhookHandler::new(webhook);
+    let handler = WebhookHandler { webhook };
     METHODS
         .into_iter()
         .map(|method| Route::new(method, "/", handler.clone()))
         .collect()
 }
 
-/// A Rocket [`Handler`] that answers every request it gets with a
-/// [webhook](fusionauth_webhooks::Webhook); [`routes`] mounts it for every
-/// method.
-///
-/// The body is streamed into the webhook, which reads it only once the
-/// headers have passed its checks and never past its size limit: Rocket's
-/// `limits` (which apply to data guards) play no part.
+/// The handler of every route [`routes`] makes: the webhook, answering every
+/// request it gets. (Not public: its page would list the blanket
+/// implementations of Rocket's dependencies, such as yansi's `Paint`.)
 #[derive(Debug, Clone)]
-pub struct WebhookHandler {
+struct WebhookHandler {
     webhook: Webhook,
-}
-
-impl WebhookHandler {
-    /// A handler that answers with `webhook`, for a [`Route`] of your own.
-    ///
-    /// ```
-    /// use fusionauth_webhooks::{Router, Webhook};
-    /// use fusionauth_webhooks_rocket::WebhookHandler;
-    /// use rocket::http::Method;
-    /// use rocket::route::Route;
-    ///
-    /// # let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build().unwrap();
-    /// let post = Route::new(Method::Post, "/", WebhookHandler::new(webhook));
-    /// assert_eq!(post.method, Method::Post);
-    /// ```
-    pub fn new(webhook: Webhook) -> WebhookHandler {
-        WebhookHandler { webhook }
-    }
-
-    /// The webhook this handler answers with.
-    ///
-    /// ```
-    /// # use fusionauth_webhooks::{Router, Webhook};
-    /// # let webhook = Webhook::builder().api_key("a-long-random-key").router(Router::new()).build().unwrap();
-    /// let handler = fusionauth_webhooks_rocket::WebhookHandler::new(webhook);
-    /// assert_eq!(handler.into_inner().max_body_size(), 8 * 1024 * 1024);
-    /// ```
-    pub fn into_inner(self) -> Webhook {
-        self.webhook
-    }
-}
-
-impl From<Webhook> for WebhookHandler {
-    fn from(webhook: Webhook) -> WebhookHandler {
-        WebhookHandler::new(webhook)
-    }
 }
 
 #[rocket::async_trait]
