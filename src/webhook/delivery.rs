@@ -125,7 +125,7 @@ impl WebhookBuilder {
     ///
     /// let webhook = Webhook::builder()
     ///     .api_key("k")
-    ///     .router(Router::new())
+    ///     .allow_no_handlers()
     ///     .enqueue_transactional([EventType::UserCreate], MemoryQueue::new())
     ///     .build();
     /// assert!(webhook.is_ok());
