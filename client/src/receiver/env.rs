@@ -8,6 +8,20 @@ use crate::receiver::{FusionAuthKeys, KeyLoadError};
 use crate::{ClientConfigError, FusionAuthClient};
 
 /// Why [`webhook_from_env`] could not configure a receiver.
+///
+/// ```
+/// use fusionauth_webhooks::env::Env;
+/// use fusionauth_webhooks::{Event, Router};
+/// use fusionauth_webhooks_client::receiver::{WebhookEnvError, webhook_from_env};
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let vars = |name: &str| (name == "FUSIONAUTH_WEBHOOK_API_KEY").then(String::new);
+/// let router = Router::new().on_any(|_: Event| async { Ok(()) });
+/// let error = webhook_from_env(router, Env::from_fn(&vars)).await.unwrap_err();
+/// assert!(matches!(error, WebhookEnvError::Webhook(_)), "{error}");
+/// assert_eq!(error.to_string(), "environment variable FUSIONAUTH_WEBHOOK_API_KEY is set but empty");
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookEnvError {
